@@ -1,0 +1,20 @@
+// The subcommands of the logagent binary. Each returns the process exit status.
+#pragma once
+
+#include <string>
+
+namespace logagent::cli {
+
+// Exit statuses, documented in docs/cli.md.
+enum ExitStatus : int {
+  kExitOk = 0,
+  kExitInvalid = 1,      // bad usage, invalid configuration, unusable plugin library
+  kExitInputFailed = 2,  // an input stopped with an error (the rest was delivered)
+  kExitUndelivered = 3,  // shutdown grace period ran out with batches unacknowledged
+};
+
+int run_command(const std::string& config_file);
+int check_command(const std::string& config_file);
+int plugins_command(const std::string& name);
+
+}  // namespace logagent::cli

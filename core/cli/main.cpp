@@ -1,0 +1,52 @@
+// The logagent command line: run, check, plugins, --version.
+#include "cli/commands.hpp"
+
+#include <logagent/plugin.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#ifndef LOGAGENT_VERSION
+#define LOGAGENT_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace logagent::cli;
+  CLI::App app{"logagent: collects logs through input, filter and output plugins wired by a TOML pipeline"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and the plugin ABI version");
+
+  std::string run_file;
+  auto* run = app.add_subcommand("run", "Run a pipeline until SIGINT/SIGTERM or until every input has finished");
+  run->add_option("-c,--config", run_file, "Pipeline file (TOML)")->required();
+
+  std::string check_file;
+  auto* check = app.add_subcommand("check", "Validate a pipeline: plugins load, options are valid, instances start");
+  check->add_option("-c,--config", check_file, "Pipeline file (TOML)")->required();
+
+  std::string plugin_name;
+  auto* plugins = app.add_subcommand("plugins", "List the plugins found, or one plugin's options");
+  plugins->add_option("name", plugin_name, "Plugin name");
+
+  app.footer("Exit status: 0 success, 1 invalid usage or configuration, 2 an input failed, 3 events left undelivered.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitInvalid;
+  }
+  if (version) {
+    std::printf("logagent %s (plugin ABI %d.%d)\n", LOGAGENT_VERSION, LOGAGENT_ABI_MAJOR, LOGAGENT_ABI_MINOR);
+    return kExitOk;
+  }
+  if (*run) return run_command(run_file);
+  if (*check) return check_command(check_file);
+  if (*plugins) return plugins_command(plugin_name);
+  std::fputs(app.help().c_str(), stdout);
+  return kExitInvalid;
+}

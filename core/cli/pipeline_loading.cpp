@@ -1,0 +1,26 @@
+// The order of validation: syntax, [service], plugins, sections, routes.
+#include "cli/pipeline_loading.hpp"
+
+#include "config/config_loader.hpp"
+
+namespace logagent::cli {
+
+std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, std::vector<std::string>& errors) {
+  core::ConfigErrors config_errors;
+  auto doc = core::parse_config_file(file, config_errors);
+  if (!doc) {
+    for (const auto& e : config_errors) errors.push_back(e.to_string());
+    return std::nullopt;
+  }
+  LoadedPipeline loaded;
+  loaded.config.file = doc->file;
+  loaded.config.service = core::read_service(*doc, config_errors);
+  loaded.registry = core::PluginRegistry::discover(core::plugin_search_path(loaded.config.service.plugin_dirs), errors);
+  core::read_components(*doc, loaded.registry, loaded.config, config_errors);
+  core::check_routes(loaded.config, config_errors);
+  for (const auto& e : config_errors) errors.push_back(e.to_string());
+  if (!errors.empty()) return std::nullopt;
+  return loaded;
+}
+
+}  // namespace logagent::cli

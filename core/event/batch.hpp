@@ -1,0 +1,97 @@
+// A batch of events: timestamps, typed fields in one flat table, strings in an arena.
+#pragma once
+
+#include "event/arena.hpp"
+
+#include <logagent/plugin.h>
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace logagent::core {
+
+// Fields of all events of a batch live in one vector; each event's fields, and each
+// map's or array's children, form a singly linked list by index. Appending a field to any
+// event is a push_back, so filters add fields without moving or re-encoding anything.
+struct FieldNode {
+  logagent_key key;
+  uint32_t next;         // sibling, 0 = none
+  uint32_t first_child;  // maps and arrays
+  uint32_t last_child;
+  logagent_value value;  // MAP/ARRAY: as.children counts children
+};
+
+struct EventSlot {
+  int64_t time_ns;
+  uint32_t first_field;
+  uint32_t last_field;
+};
+
+class Batch {
+ public:
+  struct Limits {
+    uint32_t max_events = 2048;
+    size_t max_bytes = 1 << 20;
+  };
+
+  Batch() : fields_(1) {}  // field 0 is the "no field" sentinel
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  virtual ~Batch() = default;
+
+  void reset(std::string_view tag, Limits limits) noexcept;
+
+  std::string_view tag() const noexcept { return tag_; }
+  uint32_t size() const noexcept { return static_cast<uint32_t>(events_.size()); }
+  uint32_t live_count() const noexcept { return size() - dropped_count_; }
+  bool full() const noexcept { return events_.size() >= limits_.max_events || arena_.used() >= limits_.max_bytes; }
+  // Memory the batch holds for the pipeline's byte accounting (backpressure).
+  size_t bytes() const noexcept {
+    return arena_.used() + fields_.size() * sizeof(FieldNode) + events_.size() * sizeof(EventSlot);
+  }
+
+  uint32_t append(int64_t time_ns);
+  bool dropped(uint32_t event) const noexcept {
+    return event >= size() || (dropped_[event >> 6] >> (event & 63)) & 1u;
+  }
+  void drop(uint32_t event) noexcept;
+  int64_t time(uint32_t event) const noexcept { return event < size() ? events_[event].time_ns : 0; }
+  void set_time(uint32_t event, int64_t time_ns) noexcept {
+    if (event < size()) events_[event].time_ns = time_ns;
+  }
+
+  uint32_t first_field(uint32_t event) const noexcept { return event < size() ? events_[event].first_field : 0; }
+  uint32_t find(uint32_t event, logagent_key key) const noexcept;
+  const FieldNode* field(uint32_t handle) const noexcept {
+    return handle != 0 && handle < fields_.size() ? &fields_[handle] : nullptr;
+  }
+
+  // Sets (replacing) a top-level field. Returns 0 if the event does not exist.
+  uint32_t set(uint32_t event, logagent_key key, const logagent_value& value, bool borrow);
+  // Appends a child to a map or array field. Returns 0 if parent is not a map or array.
+  uint32_t append_child(uint32_t parent, logagent_key key, const logagent_value& value, bool borrow);
+
+  char* allocate(size_t size) { return arena_.allocate(size); }
+  const Arena& arena() const noexcept { return arena_; }
+
+ private:
+  logagent_value stored(const logagent_value& value, bool borrow);
+  uint32_t push_field(logagent_key key, const logagent_value& value, bool borrow);
+
+  std::string_view tag_;  // owned by the input's configuration, which outlives batches
+  Limits limits_;
+  std::vector<EventSlot> events_;
+  std::vector<uint64_t> dropped_;
+  uint32_t dropped_count_ = 0;
+  std::vector<FieldNode> fields_;
+  Arena arena_;
+};
+
+// The opaque C handles are these objects.
+inline Batch* from_handle(logagent_batch* b) noexcept { return reinterpret_cast<Batch*>(b); }
+inline const Batch* from_handle(const logagent_batch* b) noexcept { return reinterpret_cast<const Batch*>(b); }
+inline logagent_batch* to_handle(Batch* b) noexcept { return reinterpret_cast<logagent_batch*>(b); }
+inline const logagent_batch* to_handle(const Batch* b) noexcept { return reinterpret_cast<const logagent_batch*>(b); }
+
+}  // namespace logagent::core

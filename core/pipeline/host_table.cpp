@@ -1,0 +1,217 @@
+// The host services behind the C ABI: thin adapters from C calls to core objects.
+#include "pipeline/host_table.hpp"
+
+#include "event/batch.hpp"
+#include "pipeline/input_runner.hpp"
+#include "pipeline/output_worker.hpp"
+#include "pipeline/pipeline_batch.hpp"
+#include "pipeline/plugin_instance.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace logagent::core {
+namespace {
+
+std::string_view view(logagent_str s) { return s.len == 0 ? std::string_view{} : std::string_view{s.ptr, s.len}; }
+logagent_str str(std::string_view s) { return logagent_str{s.data(), s.size()}; }
+
+void host_log(logagent_context* ctx, int32_t level, logagent_str message) {
+  spdlog::level::level_enum l = spdlog::level::info;
+  switch (level) {
+    case LOGAGENT_LOG_TRACE: l = spdlog::level::trace; break;
+    case LOGAGENT_LOG_DEBUG: l = spdlog::level::debug; break;
+    case LOGAGENT_LOG_INFO: l = spdlog::level::info; break;
+    case LOGAGENT_LOG_WARN: l = spdlog::level::warn; break;
+    default: l = spdlog::level::err; break;
+  }
+  spdlog::log(l, "{}: {}", ctx->label, view(message));
+}
+
+void host_set_error(logagent_context* ctx, logagent_str message) {
+  std::lock_guard lock(ctx->mutex);
+  ctx->error.assign(view(message));
+}
+
+logagent_counter* host_counter(logagent_context* ctx, logagent_str name) {
+  std::lock_guard lock(ctx->mutex);
+  for (auto& c : ctx->counters) {
+    if (c.name == view(name)) return &c;
+  }
+  auto& c = ctx->counters.emplace_back();
+  c.name.assign(view(name));
+  return &c;
+}
+
+void host_counter_add(logagent_counter* counter, uint64_t delta) {
+  if (counter != nullptr) counter->value.fetch_add(delta, std::memory_order_relaxed);
+}
+
+const OptionValue* find_option(const logagent_config* config, logagent_str name) {
+  if (config == nullptr || config->component == nullptr) return nullptr;
+  auto& options = config->component->options;
+  auto it = options.find(view(name));
+  return it == options.end() ? nullptr : &it->second;
+}
+
+logagent_bool host_config_get(const logagent_config* config, logagent_str name, logagent_value* out) {
+  const OptionValue* v = find_option(config, name);
+  if (v == nullptr || out == nullptr) return 0;
+  *out = logagent_value{};
+  switch (v->type) {
+    case LOGAGENT_OPTION_STRING:
+      out->type = LOGAGENT_VALUE_STRING;
+      out->as.string = str(v->text);
+      break;
+    case LOGAGENT_OPTION_INT:
+    case LOGAGENT_OPTION_DURATION:
+    case LOGAGENT_OPTION_SIZE:
+      out->type = LOGAGENT_VALUE_INT;
+      out->as.integer = v->integer;
+      break;
+    case LOGAGENT_OPTION_FLOAT:
+      out->type = LOGAGENT_VALUE_FLOAT;
+      out->as.real = v->real;
+      break;
+    case LOGAGENT_OPTION_BOOL:
+      out->type = LOGAGENT_VALUE_BOOL;
+      out->as.boolean = v->boolean ? 1 : 0;
+      break;
+    case LOGAGENT_OPTION_STRING_LIST:
+      out->type = LOGAGENT_VALUE_ARRAY;
+      out->as.children = static_cast<uint32_t>(v->items.size());
+      break;
+    case LOGAGENT_OPTION_STRING_TABLE:
+      out->type = LOGAGENT_VALUE_MAP;
+      out->as.children = static_cast<uint32_t>(v->items.size());
+      break;
+    default:
+      return 0;
+  }
+  return 1;
+}
+
+logagent_bool host_config_item(const logagent_config* config, logagent_str name, uint32_t index, logagent_str* key,
+                               logagent_value* out) {
+  const OptionValue* v = find_option(config, name);
+  if (v == nullptr || index >= v->items.size()) return 0;
+  const auto& [k, text] = v->items[index];
+  if (key != nullptr) *key = v->type == LOGAGENT_OPTION_STRING_TABLE ? str(k) : logagent_str{nullptr, 0};
+  if (out != nullptr) {
+    *out = logagent_value{};
+    out->type = LOGAGENT_VALUE_STRING;
+    out->as.string = str(text);
+  }
+  return 1;
+}
+
+logagent_key host_intern_key(logagent_context* ctx, logagent_str name) { return ctx->keys->intern(view(name)); }
+
+// Batches: the handle is the core's Batch.
+logagent_str host_batch_tag(const logagent_batch* b) { return str(from_handle(b)->tag()); }
+uint32_t host_batch_count(const logagent_batch* b) { return from_handle(b)->size(); }
+logagent_bool host_event_dropped(const logagent_batch* b, uint32_t e) { return from_handle(b)->dropped(e) ? 1 : 0; }
+int64_t host_event_time(const logagent_batch* b, uint32_t e) { return from_handle(b)->time(e); }
+logagent_field host_event_first_field(const logagent_batch* b, uint32_t e) { return from_handle(b)->first_field(e); }
+logagent_field host_event_find(const logagent_batch* b, uint32_t e, logagent_key key) { return from_handle(b)->find(e, key); }
+
+logagent_field host_field_next(const logagent_batch* b, logagent_field f) {
+  const FieldNode* node = from_handle(b)->field(f);
+  return node ? node->next : LOGAGENT_NO_FIELD;
+}
+
+logagent_field host_field_first_child(const logagent_batch* b, logagent_field f) {
+  const FieldNode* node = from_handle(b)->field(f);
+  return node ? node->first_child : LOGAGENT_NO_FIELD;
+}
+
+void host_field_read(const logagent_batch* b, logagent_field f, logagent_field_view* out) {
+  const FieldNode* node = from_handle(b)->field(f);
+  if (node == nullptr) {
+    *out = logagent_field_view{};
+    return;
+  }
+  out->key = node->key;
+  out->name = str(KeyRegistry::global().name(node->key));
+  out->value = node->value;
+}
+
+uint32_t host_event_append(logagent_batch* b, int64_t time_ns) { return from_handle(b)->append(time_ns); }
+void host_event_set_time(logagent_batch* b, uint32_t e, int64_t time_ns) { from_handle(b)->set_time(e, time_ns); }
+void host_event_drop(logagent_batch* b, uint32_t e) { from_handle(b)->drop(e); }
+
+logagent_field host_event_set(logagent_batch* b, uint32_t e, logagent_key key, const logagent_value* value, uint32_t flags) {
+  if (value == nullptr || key == LOGAGENT_NO_KEY) return LOGAGENT_NO_FIELD;
+  return from_handle(b)->set(e, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
+}
+
+logagent_field host_field_append_child(logagent_batch* b, logagent_field parent, logagent_key key, const logagent_value* value,
+                                       uint32_t flags) {
+  if (value == nullptr) return LOGAGENT_NO_FIELD;
+  return from_handle(b)->append_child(parent, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
+}
+
+char* host_batch_alloc(logagent_batch* b, size_t size) { return from_handle(b)->allocate(size); }
+logagent_bool host_batch_full(const logagent_batch* b) { return from_handle(b)->full() ? 1 : 0; }
+
+logagent_batch* host_batch_new(logagent_context* ctx) {
+  if (ctx->input == nullptr) {
+    spdlog::error("{}: batch_new is only for inputs", ctx->label);
+    return nullptr;
+  }
+  return to_handle(ctx->input->new_batch());
+}
+
+logagent_status host_emit(logagent_context* ctx, logagent_batch* b, uint64_t cookie) {
+  if (ctx->input == nullptr || b == nullptr) return LOGAGENT_ERROR;
+  return static_cast<logagent_status>(ctx->input->emit(from_handle(b), cookie));
+}
+
+void host_batch_discard(logagent_context* ctx, logagent_batch* b) {
+  if (ctx->input != nullptr && b != nullptr) ctx->input->discard(from_handle(b));
+}
+
+logagent_bool host_should_stop(logagent_context* ctx) { return ctx->input != nullptr && ctx->input->should_stop() ? 1 : 0; }
+
+void host_complete(logagent_token* token, int32_t status) {
+  if (token != nullptr && token->output != nullptr) token->output->on_result(token, status);
+}
+
+const logagent_host kHost = {
+    .struct_size = sizeof(logagent_host),
+    .abi_major = LOGAGENT_ABI_MAJOR,
+    .abi_minor = LOGAGENT_ABI_MINOR,
+    .log = host_log,
+    .set_error = host_set_error,
+    .counter = host_counter,
+    .counter_add = host_counter_add,
+    .config_get = host_config_get,
+    .config_item = host_config_item,
+    .intern_key = host_intern_key,
+    .batch_tag = host_batch_tag,
+    .batch_count = host_batch_count,
+    .event_dropped = host_event_dropped,
+    .event_time = host_event_time,
+    .event_first_field = host_event_first_field,
+    .event_find = host_event_find,
+    .field_next = host_field_next,
+    .field_first_child = host_field_first_child,
+    .field_read = host_field_read,
+    .event_append = host_event_append,
+    .event_set_time = host_event_set_time,
+    .event_drop = host_event_drop,
+    .event_set = host_event_set,
+    .field_append_child = host_field_append_child,
+    .batch_alloc = host_batch_alloc,
+    .batch_full = host_batch_full,
+    .batch_new = host_batch_new,
+    .emit = host_emit,
+    .batch_discard = host_batch_discard,
+    .should_stop = host_should_stop,
+    .complete = host_complete,
+};
+
+}  // namespace
+
+const logagent_host* host_table() noexcept { return &kHost; }
+
+}  // namespace logagent::core

@@ -1,0 +1,60 @@
+// An output instance fed by its own thread: writes, retries with backoff, completions.
+#pragma once
+
+#include "config/pipeline_config.hpp"
+#include "pipeline/glob.hpp"
+#include "pipeline/pipeline_batch.hpp"
+#include "pipeline/plugin_instance.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace logagent::core {
+
+class OutputWorker {
+ public:
+  OutputWorker(const ComponentConfig& config, KeyRegistry& keys);
+  ~OutputWorker();
+
+  PluginInstance& instance() noexcept { return instance_; }
+  const Glob& match() const noexcept { return match_; }
+
+  void start();
+  // Finishes the thread; deliveries still queued are left unacknowledged.
+  void stop();
+
+  // From input threads: deliver this batch to this output.
+  void enqueue(logagent_token* token);
+  // The outcome of one write, synchronous or through host->complete.
+  void on_result(logagent_token* token, int32_t status);
+  // Tokens handed to output_write that are not finished yet (PENDING or being written).
+  uint64_t outstanding() const noexcept { return outstanding_.load(std::memory_order_acquire); }
+
+  std::string report();
+
+ private:
+  void run();
+  void finish(logagent_token* token, int32_t status);
+
+  PluginInstance instance_;
+  Glob match_;
+  const int64_t retry_backoff_ns_;
+  const int64_t retry_max_backoff_ns_;
+  const int64_t retry_limit_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<logagent_token*> ready_;
+  std::vector<logagent_token*> delayed_;  // min-heap by due_ns
+  bool stopping_ = false;
+  std::thread thread_;
+  std::atomic<uint64_t> outstanding_{0};
+
+  std::atomic<uint64_t> batches_ok_{0}, events_ok_{0}, retries_{0}, batches_failed_{0}, events_failed_{0};
+};
+
+}  // namespace logagent::core

@@ -1,0 +1,137 @@
+// Line cutting for the stdin input.
+#include "line_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <unistd.h>
+
+namespace logagent::plugins::stdin_input {
+
+LineReader::LineReader(logagent::Host host, LineReaderOptions options) : host_(host), options_(options) {
+  message_key_ = host.intern("message");
+  partial_key_ = host.intern("partial");
+  truncated_key_ = host.intern("truncated");
+  lines_ = host.counter("lines");
+  bytes_ = host.counter("bytes");
+  long_lines_ = host.counter("long_lines");
+  discarded_bytes_ = host.counter("discarded_bytes");
+}
+
+LineReader::~LineReader() {
+  if (batch_ != nullptr) host_.discard(batch_);
+}
+
+void LineReader::start_batch() {
+  // Carry the unfinished line into the new batch's memory: the old batch is about to go.
+  const char* old = region_;
+  size_t tail = end_ - start_;
+  batch_ = host_.new_batch();
+  events_ = 0;
+  capacity_ = std::max(options_.read_size, tail * 2);
+  region_ = logagent::Batch(host_.raw(), batch_).alloc(capacity_);
+  if (tail != 0) std::memcpy(region_, old + start_, tail);
+  scanned_ = std::min(scanned_, tail);
+  start_ = 0;
+  end_ = tail;
+}
+
+bool LineReader::batch_full() const { return batch_ != nullptr && logagent::Batch(host_.raw(), batch_).full(); }
+
+bool LineReader::flush() {
+  if (batch_ == nullptr || events_ == 0) return true;
+  logagent_batch* done = batch_;
+  start_batch();
+  return host_.emit(done).ok();
+}
+
+void LineReader::ensure_room() {
+  if (batch_ == nullptr) start_batch();
+  if (end_ < capacity_) return;
+  // The region is full. Complete lines in it are already events, so what remains is one
+  // unfinished line: give it a bigger region of the same batch, up to the line cap.
+  size_t tail = end_ - start_;
+  size_t wanted = std::max(options_.read_size, std::min(tail * 2, options_.max_line_bytes + 1));
+  if (tail >= wanted) wanted = tail + options_.read_size;
+  char* bigger = logagent::Batch(host_.raw(), batch_).alloc(wanted);
+  std::memcpy(bigger, region_ + start_, tail);
+  region_ = bigger;
+  capacity_ = wanted;
+  start_ = 0;
+  end_ = tail;
+}
+
+void LineReader::emit_line(const char* begin, size_t len, int64_t now_ns, logagent_key mark) {
+  logagent::Batch batch(host_.raw(), batch_);
+  uint32_t event = batch.append(now_ns);
+  batch.set_borrowed(event, message_key_, std::string_view(begin, len));
+  if (mark != LOGAGENT_NO_KEY) batch.set(event, mark, logagent::Value::boolean(true));
+  ++events_;
+  host_.add(lines_, 1);
+}
+
+void LineReader::cut_lines(int64_t now_ns) {
+  while (true) {
+    char* from = region_ + start_ + scanned_;
+    auto* nl = static_cast<char*>(std::memchr(from, '\n', end_ - start_ - scanned_));
+    size_t len = nl ? static_cast<size_t>(nl - (region_ + start_)) : end_ - start_;
+    if (discarding_) {
+      // Truncate mode: drop bytes up to the end of the over-long line.
+      host_.add(discarded_bytes_, nl ? len : len);
+      if (!nl) {
+        start_ = end_;
+        scanned_ = 0;
+        return;
+      }
+      discarding_ = false;
+      start_ += len + 1;
+      scanned_ = 0;
+      continue;
+    }
+    if (len > options_.max_line_bytes) {
+      const char* line = region_ + start_;
+      host_.add(long_lines_, 1);
+      if (options_.long_lines == LongLines::Split) {
+        emit_line(line, options_.max_line_bytes, now_ns, partial_key_);
+        start_ += options_.max_line_bytes;
+        scanned_ = 0;
+        continue;
+      }
+      emit_line(line, options_.max_line_bytes, now_ns, truncated_key_);
+      start_ += options_.max_line_bytes;
+      scanned_ = 0;
+      discarding_ = true;
+      continue;
+    }
+    if (!nl) {
+      scanned_ = len;
+      return;
+    }
+    size_t content = len;
+    if (content > 0 && region_[start_ + content - 1] == '\r') --content;  // CRLF
+    emit_line(region_ + start_, content, now_ns, LOGAGENT_NO_KEY);
+    start_ += len + 1;
+    scanned_ = 0;
+  }
+}
+
+ssize_t LineReader::read_from(int fd, int64_t now_ns) {
+  ensure_room();
+  ssize_t n = ::read(fd, region_ + end_, capacity_ - end_);
+  if (n <= 0) return n;
+  end_ += static_cast<size_t>(n);
+  host_.add(bytes_, static_cast<uint64_t>(n));
+  cut_lines(now_ns);
+  return n;
+}
+
+void LineReader::finish(int64_t now_ns) {
+  if (batch_ == nullptr) return;
+  if (end_ > start_ && !discarding_) {
+    size_t len = end_ - start_;
+    emit_line(region_ + start_, len, now_ns, LOGAGENT_NO_KEY);  // no newline at the end
+  }
+  start_ = end_ = scanned_ = 0;
+  discarding_ = false;
+}
+
+}  // namespace logagent::plugins::stdin_input

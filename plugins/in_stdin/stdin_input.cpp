@@ -1,0 +1,107 @@
+// The stdin input: one event per line of standard input, until end of input or stop.
+#include "line_reader.hpp"
+
+#include <logagent/plugin.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <poll.h>
+#include <string>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace logagent::plugins::stdin_input {
+namespace {
+
+const logagent_option kOptions[] = {
+    {.name = "max_line_bytes", .type = LOGAGENT_OPTION_SIZE, .required = 0, .default_value = "1MiB",
+     .doc = "Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted",
+     .example = "\"64KiB\""},
+    {.name = "on_long_line", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "split",
+     .doc = "\"split\": every piece becomes an event marked partial=true; \"truncate\": keep the first max_line_bytes, marked truncated=true",
+     .example = "\"truncate\""},
+};
+
+int64_t realtime_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+LineReaderOptions read_options(const logagent::Config& config) {
+  LineReaderOptions o;
+  int64_t max = config.get_size("max_line_bytes", 1 << 20);
+  if (max < 1) throw logagent::ConfigError("max_line_bytes must be at least 1 byte");
+  o.max_line_bytes = static_cast<size_t>(max);
+  std::string mode = config.get_string("on_long_line", "split");
+  if (mode == "split") {
+    o.long_lines = LongLines::Split;
+  } else if (mode == "truncate") {
+    o.long_lines = LongLines::Truncate;
+  } else {
+    throw logagent::ConfigError("on_long_line must be \"split\" or \"truncate\", got \"" + mode + "\"");
+  }
+  return o;
+}
+
+}  // namespace
+
+class StdinInput final : public logagent::Input {
+ public:
+  StdinInput(logagent::Host host, const logagent::Config& config)
+      : host_(host), reader_(host, read_options(config)), wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (wakeup_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+  }
+  ~StdinInput() override { ::close(wakeup_); }
+
+  logagent::Status run() override {
+    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wakeup_, POLLIN, 0}};
+    while (!host_.should_stop()) {
+      // Block only when there is nothing to read; before blocking, hand on what was read
+      // so a slow writer's lines are not held back waiting for a full batch.
+      int ready = poll(fds, 2, 0);
+      if (ready == 0) {
+        if (!reader_.flush()) return logagent::Status::Ok();  // the agent is aborting
+        ready = poll(fds, 2, -1);
+      }
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return fail("poll", errno);
+      }
+      if (fds[1].revents != 0) break;  // stop()
+      ssize_t n = reader_.read_from(STDIN_FILENO, realtime_ns());
+      if (n == 0) break;  // end of input
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        return fail("read", errno);
+      }
+      if (reader_.batch_full() && !reader_.flush()) return logagent::Status::Ok();
+    }
+    reader_.finish(realtime_ns());
+    reader_.flush();
+    return logagent::Status::Ok();
+  }
+
+  void stop() noexcept override {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(wakeup_, &one, sizeof one);
+  }
+
+ private:
+  logagent::Status fail(const char* what, int err) {
+    reader_.finish(realtime_ns());
+    reader_.flush();  // what was read is still delivered
+    throw std::runtime_error(std::string(what) + " on standard input failed: " + std::strerror(err));
+  }
+
+  logagent::Host host_;
+  LineReader reader_;
+  int wakeup_;
+};
+
+}  // namespace logagent::plugins::stdin_input
+
+LOGAGENT_INPUT_PLUGIN(logagent::plugins::stdin_input::StdinInput, "stdin", "1.0.0",
+                      "Reads standard input, one event per line (field message)",
+                      logagent::plugins::stdin_input::kOptions)

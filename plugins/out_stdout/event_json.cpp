@@ -1,0 +1,75 @@
+// Encodes one event of a batch as one JSON object line: "@timestamp" first, then its fields.
+#include "event_json.hpp"
+
+#include <cstring>
+#include <string_view>
+
+namespace logagent::plugins::stdout_output {
+namespace {
+
+constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
+
+}  // namespace
+
+void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uint32_t event) {
+  // The prefix is the same shape for every event: build it on the stack, append it once.
+  char prefix[kTimestampOpen.size() + json::TimestampFormatter::kLength + 1];
+  std::memcpy(prefix, kTimestampOpen.data(), kTimestampOpen.size());
+  timestamps_.format(batch.time(event), prefix + kTimestampOpen.size());
+  prefix[sizeof prefix - 1] = '"';
+  out.append(prefix, sizeof prefix);
+
+  const logagent_field first = batch.first_field(event);
+  if (first != LOGAGENT_NO_FIELD) {
+    out.push_back(',');
+    append_members(out, batch, first, /*with_keys=*/true);
+  }
+  out.append("}\n", 2);
+}
+
+void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first,
+                                      bool with_keys) {
+  for (logagent_field f = first; f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
+    if (f != first) out.push_back(',');
+    const FieldView field = batch.read(f);
+    if (with_keys) {
+      json::append_string(out, field.name);
+      out.push_back(':');
+    }
+    append_value(out, batch, field);
+  }
+}
+
+void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, const FieldView& field) {
+  const Value& value = field.value;
+  switch (value.type()) {
+    case LOGAGENT_VALUE_BOOL:
+      json::append_bool(out, value.as_bool());
+      return;
+    case LOGAGENT_VALUE_INT:
+      json::append_int(out, value.as_int());
+      return;
+    case LOGAGENT_VALUE_FLOAT:
+      json::append_float(out, value.as_float());
+      return;
+    case LOGAGENT_VALUE_STRING:
+      json::append_string(out, value.as_string());
+      return;
+    case LOGAGENT_VALUE_MAP:
+    case LOGAGENT_VALUE_ARRAY: {
+      const bool is_map = value.type() == LOGAGENT_VALUE_MAP;
+      out.push_back(is_map ? '{' : '[');
+      // Recursion depth is the nesting depth, which parsers bound (simdjson: 1024 levels).
+      const logagent_field child = batch.first_child(field.handle);
+      if (child != LOGAGENT_NO_FIELD) append_members(out, batch, child, /*with_keys=*/is_map);
+      out.push_back(is_map ? '}' : ']');
+      return;
+    }
+    case LOGAGENT_VALUE_NULL:
+      break;
+  }
+  // NULL, and any type a newer host might add: null keeps the line valid JSON.
+  json::append_null(out);
+}
+
+}  // namespace logagent::plugins::stdout_output

@@ -1,0 +1,283 @@
+// JSON text primitives: string escaping with UTF-8 repair, numbers, RFC 3339 timestamps.
+#include "json_writer.hpp"
+
+#include <array>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace logagent::plugins::stdout_output::json {
+namespace {
+
+// ---- Plain runs, 8 bytes at a time (SWAR) ------------------------------------------------
+//
+// Log lines are mostly printable ASCII, so the encoder looks for the first byte that cannot
+// be copied verbatim a whole uint64 word at a time and copies everything before it at once.
+
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+// High bit set in every byte below `limit` (limit <= 0x80). A borrow can also flag bytes
+// above a true hit, never below one: the lowest flagged byte is always a real hit.
+constexpr uint64_t bytes_below(uint64_t word, uint8_t limit) { return (word - kOnes * limit) & ~word & kHighBits; }
+constexpr uint64_t bytes_equal(uint64_t word, uint8_t value) { return bytes_below(word ^ (kOnes * value), 1); }
+
+// Flags control characters, '"', '\\', DEL and every non-ASCII byte (UTF-8 must be validated).
+constexpr uint64_t special_bytes(uint64_t word) {
+  return bytes_below(word, 0x20) | bytes_equal(word, '"') | bytes_equal(word, '\\') | bytes_equal(word, 0x7F) |
+         (word & kHighBits);
+}
+
+// How each ASCII byte is written inside a JSON string: 0 verbatim, 'u' as \u00xx, otherwise
+// a backslash and this letter.
+constexpr std::array<char, 128> make_ascii_escapes() {
+  std::array<char, 128> escapes{};
+  for (int c = 0; c < 0x20; ++c) escapes[c] = 'u';
+  escapes['\b'] = 'b';
+  escapes['\f'] = 'f';
+  escapes['\n'] = 'n';
+  escapes['\r'] = 'r';
+  escapes['\t'] = 't';
+  escapes['"'] = '"';
+  escapes['\\'] = '\\';
+  escapes[0x7F] = 'u';  // DEL is legal in JSON but invisible and mangled by terminals
+  return escapes;
+}
+constexpr std::array<char, 128> kAsciiEscapes = make_ascii_escapes();
+
+bool is_verbatim(unsigned char c) { return c < 0x80 && kAsciiEscapes[c] == 0; }
+
+// Length of the prefix of [p, p + n) that is copied unchanged.
+size_t verbatim_prefix(const char* p, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, p + i, 8);  // unaligned load, one instruction on x86-64 and arm64
+    const uint64_t special = special_bytes(word);
+    if (special == 0) continue;
+    if constexpr (std::endian::native == std::endian::little) return i + std::countr_zero(special) / 8;
+    break;  // big-endian: find the byte one at a time below
+  }
+  while (i < n && is_verbatim(static_cast<unsigned char>(p[i]))) ++i;
+  return i;
+}
+
+void append_ascii_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char letter = kAsciiEscapes[c];
+  if (letter != 'u') {
+    const char text[2] = {'\\', letter};
+    out.append(text, 2);
+  } else {
+    const char text[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+    out.append(text, 6);
+  }
+}
+
+// ---- UTF-8 validation --------------------------------------------------------------------
+//
+// Replacement policy: one U+FFFD per *maximal subpart* of an ill-formed sequence, the
+// practice the Unicode Standard recommends (ch. 3, "U+FFFD Substitution of Maximal
+// Subparts") and the one the WHATWG Encoding Standard's decoder (browsers, Python's
+// "replace") implements. A maximal subpart is the longest prefix of a well-formed sequence
+// (Unicode Table 3-7) that the bytes start with, or else the single offending byte. So:
+//   - a stray continuation byte (80..BF), C0, C1 and F5..FF: one U+FFFD each;
+//   - a truncated sequence (E2 82 then end or 'A'): one U+FFFD for E2 82;
+//   - overlongs (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and values above U+10FFFF
+//     (F4 90..BF): the lead byte fails on its second byte, so every byte gets its own U+FFFD
+//     (ED A0 80 gives three).
+
+constexpr char kReplacement[3] = {'\xEF', '\xBF', '\xBD'};  // U+FFFD in UTF-8
+
+struct Utf8Sequence {
+  size_t length;  // bytes to copy when valid, else bytes covered by one U+FFFD (>= 1)
+  bool valid;
+};
+
+// The sequence at p[0] (>= 0x80), with n >= 1 bytes available.
+Utf8Sequence utf8_sequence(const unsigned char* p, size_t n) {
+  const unsigned char lead = p[0];
+  size_t length;
+  // The second byte's range is where overlongs, surrogates and > U+10FFFF are excluded.
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;  // below is overlong
+    if (lead == 0xED) second_max = 0x9F;  // above is a surrogate
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;  // below is overlong
+    if (lead == 0xF4) second_max = 0x8F;  // above is beyond U+10FFFF
+  } else {
+    return {1, false};  // continuation byte, C0, C1 or F5..FF
+  }
+  if (n < 2 || p[1] < second_min || p[1] > second_max) return {1, false};
+  for (size_t k = 2; k < length; ++k) {
+    if (k >= n || (p[k] & 0xC0) != 0x80) return {k, false};
+  }
+  return {length, true};
+}
+
+void append_bytes(std::string& out, const char* p, size_t n) {
+  if (n != 0) out.append(p, n);  // never hand a possibly null pointer to append, even for 0
+}
+
+// ---- Numbers and dates -------------------------------------------------------------------
+
+// Hand-written rather than std::to_chars: the integer overloads are templates whose
+// instantiations get default visibility and would be exported from the plugin library.
+char* write_decimal(char* end, uint64_t value) {
+  do {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  return end;
+}
+
+void write_two_digits(char* out, unsigned value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+}
+
+struct CivilDate {
+  int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days),
+// exact for negative days too.
+CivilDate civil_from_days(int64_t days) {
+  days += 719468;  // shift the epoch to 0000-03-01 so leap days end each 400-year era
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned month_from_march = (5 * day_of_year + 2) / 153;
+  const unsigned day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+  const unsigned month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+  return {static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view bytes) {
+  const char* p = bytes.data();
+  const size_t n = bytes.size();
+  out.push_back('"');
+  // Bytes from `copied` to `i` are known good and copied in one append when a byte needs
+  // rewriting or the string ends, so clean ASCII and valid UTF-8 cost a single copy.
+  size_t copied = 0;
+  size_t i = 0;
+  for (;;) {
+    i += verbatim_prefix(p + i, n - i);
+    if (i >= n) break;
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x80) {
+      append_bytes(out, p + copied, i - copied);
+      append_ascii_escape(out, c);
+      copied = ++i;
+      continue;
+    }
+    const Utf8Sequence sequence = utf8_sequence(reinterpret_cast<const unsigned char*>(p + i), n - i);
+    if (sequence.valid) {
+      i += sequence.length;  // stays in the pending run
+      continue;
+    }
+    append_bytes(out, p + copied, i - copied);
+    out.append(kReplacement, sizeof kReplacement);
+    i += sequence.length;
+    copied = i;
+  }
+  append_bytes(out, p + copied, n - copied);
+  out.push_back('"');
+}
+
+void append_int(std::string& out, int64_t value) {
+  char text[20];  // "-9223372036854775808"
+  char* const end = text + sizeof text;
+  // Negating in unsigned arithmetic keeps INT64_MIN exact.
+  const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  char* begin = write_decimal(end, magnitude);
+  if (value < 0) *--begin = '-';
+  out.append(begin, static_cast<size_t>(end - begin));
+}
+
+void append_float(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    append_null(out);
+    return;
+  }
+  char text[40];  // the shortest form of a double is at most 24 characters, plus ".0"
+  // The double overload is a plain function in libstdc++.so (not a template), so calling it
+  // exports nothing from the plugin.
+  char* end = std::to_chars(text, text + sizeof text - 2, value).ptr;
+  bool reads_as_integer = true;
+  for (const char* c = text; c != end; ++c) {
+    if (*c == '.' || *c == 'e') reads_as_integer = false;
+  }
+  if (reads_as_integer) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  out.append(text, static_cast<size_t>(end - text));
+}
+
+void TimestampFormatter::format(int64_t ns_since_epoch, char* out) {
+  constexpr int64_t kNsPerSecond = 1'000'000'000;
+  // Floor division: the sub-second part stays in 0..999999999 before 1970 too.
+  int64_t second = ns_since_epoch / kNsPerSecond;
+  int64_t ns_of_second = ns_since_epoch % kNsPerSecond;
+  if (ns_of_second < 0) {
+    ns_of_second += kNsPerSecond;
+    --second;
+  }
+  if (!has_cached_second_ || second != cached_second_) {
+    constexpr int64_t kSecondsPerDay = 86'400;
+    int64_t days = second / kSecondsPerDay;
+    int64_t second_of_day = second % kSecondsPerDay;
+    if (second_of_day < 0) {
+      second_of_day += kSecondsPerDay;
+      --days;
+    }
+    const CivilDate date = civil_from_days(days);
+    const auto sod = static_cast<unsigned>(second_of_day);
+    char* t = cached_text_;
+    // int64 ns spans years 1677..2262: always four digits.
+    const auto year = static_cast<unsigned>(date.year);
+    write_two_digits(t, year / 100);
+    write_two_digits(t + 2, year % 100);
+    t[4] = '-';
+    write_two_digits(t + 5, date.month);
+    t[7] = '-';
+    write_two_digits(t + 8, date.day);
+    t[10] = 'T';
+    write_two_digits(t + 11, sod / 3600);
+    t[13] = ':';
+    write_two_digits(t + 14, sod / 60 % 60);
+    t[16] = ':';
+    write_two_digits(t + 17, sod % 60);
+    cached_second_ = second;
+    has_cached_second_ = true;
+  }
+  std::memcpy(out, cached_text_, kSecondLength);
+  out[kSecondLength] = '.';
+  auto micros = static_cast<unsigned>(ns_of_second / 1000);
+  for (size_t k = kSecondLength + 6; k > kSecondLength; --k) {
+    out[k] = static_cast<char>('0' + micros % 10);
+    micros /= 10;
+  }
+  out[kLength - 1] = 'Z';
+}
+
+void TimestampFormatter::append(std::string& out, int64_t ns_since_epoch) {
+  char text[kLength];
+  format(ns_since_epoch, text);
+  out.append(text, kLength);
+}
+
+}  // namespace logagent::plugins::stdout_output::json

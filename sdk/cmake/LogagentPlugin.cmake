@@ -1,0 +1,26 @@
+# logagent_add_plugin(<target> SOURCES <files...> [OUTPUT_NAME <name>])
+#
+# Builds a plugin the one way every plugin is built, in-tree or third-party: a MODULE
+# library named <target>.so (no "lib" prefix), hidden visibility so that only
+# logagent_plugin_entry is exported, and --no-undefined so the plugin needs no symbol from
+# the agent binary (host services arrive through the table passed to create). A version
+# script keeps inline standard-library symbols (some GNU-unique, which would pin the
+# library in memory) from being exported too.
+function(logagent_add_plugin target)
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE logagent::sdk)
+  target_compile_features(${target} PRIVATE cxx_std_20)
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(ARG_OUTPUT_NAME)
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})
+  endif()
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined"
+      "LINKER:--version-script=${CMAKE_CURRENT_FUNCTION_LIST_DIR}/logagent_plugin.map")
+  endif()
+endfunction()

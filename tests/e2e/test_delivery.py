@@ -1,0 +1,285 @@
+"""The acknowledgement path: outputs answer OK, RETRY, ERROR or PENDING, and the agent
+delivers each batch exactly as often as those answers say, acknowledges inputs once per
+batch, pushes back on a slow output, and drains on SIGTERM."""
+import collections
+import fcntl
+import os
+import select
+import signal
+import time
+import unittest
+
+from agent import AgentTestCase, FIXTURES
+
+FIXTURE_PATH = os.path.join(FIXTURES, "ack") + ":" + os.path.join(FIXTURES, "lines")
+
+
+def read_record(path):
+    """fixture_ack's record: per write call, its status, time and messages."""
+    calls = collections.OrderedDict()
+    with open(path, "rb") as f:
+        for line in f.read().split(b"\n")[:-1]:
+            call, status, t, message = line.split(b"\t", 3)
+            entry = calls.setdefault(int(call), {"status": status.decode(), "time_ns": int(t), "messages": []})
+            entry["messages"].append(message.decode())
+    return calls
+
+
+class AcknowledgementPath(AgentTestCase):
+    def check_exactly_as_often_as_answered(self, calls, lines, backoff_ns):
+        """Every line ends in exactly one OK or ERROR call; each RETRY call's batch is written
+        again later, after at least the backoff, doubled for each further retry."""
+        final = collections.Counter()
+        for c in calls.values():
+            if c["status"] in ("ok", "error"):
+                final.update(c["messages"])
+        self.assertEqual(set(final), set(lines))
+        self.assertTrue(all(n == 1 for n in final.values()), [m for m, n in final.items() if n != 1][:5])
+
+        attempts = collections.defaultdict(list)  # batch content -> [(call, status, time)]
+        for number, c in calls.items():
+            attempts[tuple(c["messages"])].append((number, c["status"], c["time_ns"]))
+        retried = 0
+        for batch, tries in attempts.items():
+            statuses = [s for _, s, _ in tries]
+            self.assertIn(statuses[-1], ("ok", "error"), batch[:3])
+            self.assertTrue(all(s == "retry" for s in statuses[:-1]), statuses)
+            for k in range(1, len(tries)):
+                gap = tries[k][2] - tries[k - 1][2]
+                self.assertGreaterEqual(gap, backoff_ns * (2 ** (k - 1)), (batch[:1], k, gap))
+                retried += 1
+        return retried
+
+    def test_pending_retry_and_error_answers_from_stdin(self):
+        record = self.path("record.tsv")
+        lines = ["event %05d" % i for i in range(20000)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 100
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            retry_every = 3
+            error_every = 5
+            complete_delay = "2ms"
+            retry_backoff = "20ms"
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        retried = self.check_exactly_as_often_as_answered(calls, lines, backoff_ns=20_000_000)
+        self.assertGreater(retried, 0)
+        errors = [c for c in calls.values() if c["status"] == "error"]
+        self.assertGreater(len(errors), 0)
+        failed_events = sum(len(c["messages"]) for c in errors)
+        ok_events = sum(len(c["messages"]) for c in calls.values() if c["status"] == "ok")
+        self.assertEqual(ok_events + failed_events, len(lines))
+        # Counted and logged.
+        self.assertIn(f"delivered_events={ok_events} ", err)
+        self.assertIn(f"failed_events={failed_events} failed_batches={len(errors)}", err)
+        self.assertEqual(err.count("permanent error: a batch of"), len(errors))
+        self.assertEqual(err.count("retrying a batch of"), retried)
+
+    def test_synchronous_answers(self):
+        record = self.path("record.tsv")
+        lines = ["sync %d" % i for i in range(5000)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 64
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            retry_every = 2
+            error_every = 7
+            retry_backoff = "1ms"
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        self.check_exactly_as_often_as_answered(read_record(record), lines, backoff_ns=1_000_000)
+
+    def test_retry_limit_turns_into_a_permanent_error(self):
+        record = self.path("record.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            retry_every = 1
+            retry_backoff = "1ms"
+            retry_limit = 3
+            """, stdin=b"only line\n", plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        self.assertEqual([c["status"] for c in calls.values()], ["retry"] * 4)
+        self.assertIn("giving up on a batch of 1 events tagged \"stdin\" after 3 retries", err)
+        self.assertIn("failed_events=1 failed_batches=1", err)
+
+    def test_inputs_are_acknowledged_once_per_batch_with_the_merged_outcome(self):
+        record = self.path("record.tsv")
+        acks = self.path("acks.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [[inputs]]
+            type = "fixture_lines"
+            tag = "app"
+            count = 1000
+            per_batch = 10
+            ack_path = "{acks}"
+
+            [[outputs]]
+            type = "fixture_ack"
+            match = "app"
+            record_path = "{record}"
+            retry_every = 4
+            error_every = 3
+            complete_delay = "1ms"
+            retry_backoff = "1ms"
+
+            [[outputs]]
+            type = "null"
+            match = "a*"
+            """, plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        outcome = {}
+        for c in calls.values():
+            if c["status"] in ("ok", "error"):
+                first = int(c["messages"][0].split("-")[1])
+                outcome[(first - 1) // 10 + 1] = c["status"]
+        with open(acks) as f:
+            acked = [line.split("\t") for line in f.read().splitlines()]
+        cookies = [int(c) for c, _ in acked]
+        self.assertEqual(sorted(cookies), list(range(1, 101)))  # each batch once
+        for cookie, status in acked:
+            self.assertEqual(status, outcome[int(cookie)], cookie)
+        self.assertIn("outputs[1] (type \"null\"): delivered_events=1000 ", err)
+
+    def test_one_input_feeds_every_matching_output(self):
+        a, b = self.path("a.tsv"), self.path("b.tsv")
+        lines = ["fan %d" % i for i in range(3000)]
+        rc, out, err = self.run_pipeline(f"""
+            [[inputs]]
+            type = "stdin"
+            tag = "web.access"
+
+            [[outputs]]
+            type = "fixture_ack"
+            match = "web.*"
+            record_path = "{a}"
+
+            [[outputs]]
+            type = "fixture_ack"
+            match = "*.access"
+            record_path = "{b}"
+            complete_delay = "1ms"
+
+            [[outputs]]
+            type = "fixture_ack"
+            match = "db.*"
+            record_path = "{self.path('never.tsv')}"
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        for path in (a, b):
+            got = [m for c in read_record(path).values() for m in c["messages"]]
+            self.assertEqual(got, lines)
+        self.assertEqual(os.path.getsize(self.path("never.tsv")), 0)
+
+
+class Backpressure(AgentTestCase):
+    def test_stdin_is_not_read_ahead_of_the_queue_limit(self):
+        record = self.path("record.tsv")
+        config = self.write_config(f"""
+            [service]
+            queue_max_bytes = "256KiB"
+            batch_max_bytes = "64KiB"
+            grace_period = "200ms"
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            complete_delay = "1h"
+            """)
+        agent = self.start_agent(["run", "-c", config], plugin_path=FIXTURE_PATH)
+        fd = agent.stdin.fileno()
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        pipe_capacity = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
+        chunk = (b"x" * 199 + b"\n") * 512
+        written = 0
+        stalled_since = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                written += os.write(fd, chunk)
+                stalled_since = None
+            except BlockingIOError:
+                now = time.monotonic()
+                stalled_since = stalled_since or now
+                if now - stalled_since > 1.5:
+                    break
+                select.select([], [fd], [], 0.05)
+        self.assertIsNotNone(stalled_since, "the agent never stopped reading")
+        consumed = written - pipe_capacity
+        # Held back: what is unacknowledged (the limit, plus the one batch that may pass it),
+        # plus the batch being filled and one read.
+        self.assertLessEqual(consumed, 256 * 1024 + 2 * 64 * 1024 + 64 * 1024 + 65536)
+        self.assertGreater(consumed, 128 * 1024)  # it did read up to the limit
+        agent.send_signal(signal.SIGTERM)
+        _, err = agent.communicate(timeout=60)
+        self.assertEqual(agent.returncode, 3, err.decode())
+        self.assertIn("batches not acknowledged", err.decode())
+
+
+class Shutdown(AgentTestCase):
+    def test_sigterm_drains_what_was_read_and_exits_zero(self):
+        record = self.path("record.tsv")
+        config = self.write_config(f"""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            complete_delay = "300ms"
+            """)
+        agent = self.start_agent(["run", "-c", config], plugin_path=FIXTURE_PATH)
+        agent.stdin.write(b"first\nsecond\n")
+        agent.stdin.flush()
+        time.sleep(0.5)
+        agent.stdin.write(b"third\n")
+        agent.stdin.flush()
+        time.sleep(0.2)
+        agent.send_signal(signal.SIGTERM)  # stdin stays open: the agent must not wait for EOF
+        _, err = agent.communicate(timeout=60)
+        self.assertEqual(agent.returncode, 0, err.decode())
+        messages = [m for c in read_record(record).values() for m in c["messages"]]
+        self.assertEqual(messages, ["first", "second", "third"])
+        self.assertIn("received SIGTERM", err.decode())
+
+    def test_sigint_with_idle_input_exits_promptly(self):
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "stdout"
+            """)
+        agent = self.start_agent(["run", "-c", config])
+        time.sleep(0.3)
+        agent.send_signal(signal.SIGINT)
+        out, err = agent.communicate(timeout=30)
+        self.assertEqual(agent.returncode, 0, err.decode())
+        self.assertEqual(out, b"")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,198 @@
+"""stdin -> stdout through the real binary: exact output for every kind of line."""
+import hashlib
+import json
+import unittest
+
+from agent import AgentTestCase, stdin_stdout
+
+
+class StdinToStdoutJson(AgentTestCase):
+    def test_two_lines_become_two_json_objects(self):
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=b"hello\nworld\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"hello"', b'"message":"world"'])
+
+    def test_internal_logs_go_to_stderr_only(self):
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=b"one\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out.split(b"\n")), 2)
+        self.assertIn("pipeline started", err)
+        self.assertIn("delivered_events=1", err)
+
+    def test_crlf_empty_lines_and_missing_final_newline(self):
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=b"a\r\n\r\n\nb\rc\nlast")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [
+            b'"message":"a"',
+            b'"message":""',
+            b'"message":""',
+            b'"message":"b\\rc"',  # a lone CR inside a line is data
+            b'"message":"last"',
+        ])
+
+    def test_escaping_quotes_backslashes_and_control_characters(self):
+        line = b'say "hi" \\ tab\there \x01\x1f\x7f'
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=line + b"\n")
+        self.assertEqual(rc, 0, err)
+        [body] = self.json_bodies(out)
+        self.assertEqual(json.loads(b"{" + body + b"}")["message"], line.decode())
+        self.assertEqual(body, b'"message":"say \\"hi\\" \\\\ tab\\there \\u0001\\u001f\\u007f"')
+
+    def test_invalid_utf8_is_replaced_valid_utf8_is_kept(self):
+        line = "é€😀".encode() + b" bad:\xff\xc3 end"
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=line + b"\n")
+        self.assertEqual(rc, 0, err)
+        [body] = self.json_bodies(out)
+        self.assertEqual(json.loads(b"{" + body + b"}")["message"], "é€😀 bad:\ufffd\ufffd end")
+
+    def test_every_output_line_is_valid_json(self):
+        lines = [bytes([b]) * 3 for b in range(256) if b != 0x0A]
+        rc, out, err = self.run_pipeline(stdin_stdout(), stdin=b"\n".join(lines) + b"\n")
+        self.assertEqual(rc, 0, err)
+        bodies = self.json_bodies(out)
+        self.assertEqual(len(bodies), 255)
+        for raw, body in zip(lines, bodies):
+            message = json.loads(b"{" + body + b"}")["message"]
+            self.assertEqual(message, raw.decode("utf-8", "replace") if raw[0] != 0x0D else "\r\r")
+
+
+class StdinToStdoutRaw(AgentTestCase):
+    def test_binary_bytes_pass_unchanged(self):
+        # Every byte value but newline, including NUL and invalid UTF-8.
+        payload = bytes(b for b in range(256) if b != 0x0A)
+        rc, out, err = self.run_pipeline(stdin_stdout("raw"), stdin=payload + b"\n" + payload[::-1] + b"\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, payload + b"\n" + payload[::-1] + b"\n")
+
+    def test_one_mebibyte_line(self):
+        line = bytes((i * 7 + 13) % 256 for i in range(1 << 20)).replace(b"\n", b"x")
+        self.assertEqual(len(line), 1 << 20)
+        rc, out, err = self.run_pipeline(stdin_stdout("raw"), stdin=b"before\n" + line + b"\nafter\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, b"before\n" + line + b"\nafter\n")
+
+    def test_one_mebibyte_line_as_json(self):
+        line = (b"0123456789abcdef" * 65536)
+        rc, out, err = self.run_pipeline(stdin_stdout("json"), stdin=line + b"\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"' + line + b'"'])
+
+    def test_million_lines_nothing_lost_order_kept(self):
+        lines = b"".join(b"line %07d %s\n" % (i, b"x" * (i % 97)) for i in range(1_000_000))
+        rc, out, err = self.run_pipeline(stdin_stdout("raw"), stdin=lines, timeout=600)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out), len(lines))
+        self.assertEqual(hashlib.sha256(out).hexdigest(), hashlib.sha256(lines).hexdigest())
+        self.assertIn("emitted_events=1000000", err)
+
+
+class LongLines(AgentTestCase):
+    def test_split_keeps_every_byte_and_marks_pieces(self):
+        cfg = stdin_stdout("json", 'max_line_bytes = 10\non_long_line = "split"')
+        rc, out, err = self.run_pipeline(cfg, stdin=b"0123456789abcdefghijKLM\nshort\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [
+            b'"message":"0123456789","partial":true',
+            b'"message":"abcdefghij","partial":true',
+            b'"message":"KLM"',
+            b'"message":"short"',
+        ])
+        self.assertIn("long_lines=1", err)
+
+    def test_truncate_keeps_the_head_marks_it_and_counts_the_rest(self):
+        cfg = stdin_stdout("json", 'max_line_bytes = 10\non_long_line = "truncate"')
+        rc, out, err = self.run_pipeline(cfg, stdin=b"0123456789abcdefghijKLM\nshort\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [
+            b'"message":"0123456789","truncated":true',
+            b'"message":"short"',
+        ])
+        self.assertIn("long_lines=1", err)
+        self.assertIn("discarded_bytes=13", err)
+
+    def test_long_line_larger_than_a_read(self):
+        line = b"z" * 300_000
+        cfg = stdin_stdout("raw", 'max_line_bytes = "100KiB"')
+        rc, out, err = self.run_pipeline(cfg, stdin=line + b"\nend\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, b"z" * 102400 + b"\n" + b"z" * 102400 + b"\n" + b"z" * (300_000 - 204800) + b"\nend\n")
+
+
+class Usage(AgentTestCase):
+    def test_version(self):
+        rc, out, err = self.run_agent(["--version"])
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out.decode(), r"^logagent \d+\.\d+\.\d+ \(plugin ABI 1\.0\)\n$")
+
+    def test_plugins_lists_builtin_plugins(self):
+        rc, out, err = self.run_agent(["plugins"])
+        self.assertEqual(rc, 0, err)
+        text = out.decode()
+        self.assertRegex(text, r"(?m)^input\s+stdin\s")
+        self.assertRegex(text, r"(?m)^output\s+stdout\s")
+        self.assertRegex(text, r"(?m)^output\s+null\s")
+
+    def test_plugins_name_prints_options(self):
+        rc, out, err = self.run_agent(["plugins", "stdout"])
+        self.assertEqual(rc, 0, err)
+        text = out.decode()
+        self.assertIn("format", text)
+        self.assertIn("default: json", text)
+        self.assertIn("match", text)
+
+    def test_unknown_plugin_name(self):
+        rc, out, err = self.run_agent(["plugins", "stdoot"])
+        self.assertEqual(rc, 1)
+        self.assertIn('no plugin named "stdoot"', err)
+
+    def test_check_accepts_the_shipped_configs(self):
+        import os
+        from agent import SOURCE_DIR
+        for name in ("default.toml", "stdin-stdout.toml", "stdin-null.toml"):
+            rc, out, err = self.run_agent(["check", "-c", os.path.join(SOURCE_DIR, "configs", name)])
+            self.assertEqual(rc, 0, name + ": " + err)
+            self.assertIn(b": OK (1 inputs, 0 filters, 1 outputs)", out)
+
+    def test_check_reports_every_error_with_position(self):
+        cfg = self.write_config("""\
+            [[inputs]]
+            type = "stdn"
+
+            [[outputs]]
+            type = "stdout"
+            formt = "json"
+            match = "app.[x"
+            """)
+        rc, out, err = self.run_agent(["check", "-c", cfg])
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, b"")
+        self.assertIn(cfg + ':2:8: inputs[0] (type "stdn"): unknown input type "stdn"; did you mean "stdin"?', err)
+        self.assertIn(cfg + ':6:9: outputs[0] (type "stdout"): unknown option "formt"; did you mean "format"?', err)
+        self.assertIn(cfg + ':7:9: outputs[0] (type "stdout"): option "match": invalid glob "app.[x"', err)
+        self.assertIn(cfg + ": 3 errors", err)
+
+    def test_check_reports_plugin_refusing_its_options(self):
+        cfg = self.write_config("""\
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "stdout"
+            format = "xml"
+            """)
+        rc, out, err = self.run_agent(["check", "-c", cfg])
+        self.assertEqual(rc, 1)
+        self.assertIn(cfg + ':4:1: outputs[0] (type "stdout"): cannot start: format must be "json" or "raw", got "xml"', err)
+
+    def test_run_with_missing_file(self):
+        rc, out, err = self.run_agent(["run", "-c", self.path("nope.toml")])
+        self.assertEqual(rc, 1)
+        self.assertIn("nope.toml: cannot read the pipeline file: No such file or directory", err)
+
+    def test_no_subcommand_is_a_usage_error(self):
+        rc, out, err = self.run_agent(["frobnicate"])
+        self.assertEqual(rc, 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

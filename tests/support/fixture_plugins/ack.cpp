@@ -1,0 +1,165 @@
+// Test output "fixture_ack": records every write call and answers ok/retry/error on a schedule,
+// directly or later through host.complete, so tests can observe acknowledgement and retries.
+#include <logagent/plugin.hpp>
+
+#include "fixture_io.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace {
+
+using logagent::Status;
+using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC in libstdc++, like the record
+
+const logagent_option kOptions[] = {
+    {"record_path", LOGAGENT_OPTION_STRING, 1, nullptr,
+     "File that gets one line per event per write call: <call>\\t<status>\\t<monotonic_ns>\\t<message>",
+     "\"/tmp/fixture_ack.tsv\""},
+    {"retry_every", LOGAGENT_OPTION_INT, 0, "0",
+     "Write calls whose number (from 1) is divisible by this answer RETRY; 0 means never", "3"},
+    {"error_every", LOGAGENT_OPTION_INT, 0, "0",
+     "Otherwise, write calls whose number is divisible by this answer ERROR (permanent); 0 means never", "5"},
+    {"complete_delay", LOGAGENT_OPTION_DURATION, 0, "0s",
+     "Above zero: answer PENDING and complete each call after this delay, in call order", "\"100ms\""},
+};
+
+const char* word(Status status) noexcept {
+  if (status == Status::Retry()) return "retry";
+  if (status == Status::Error()) return "error";
+  return "ok";
+}
+
+class AckOutput final : public logagent::Output {
+ public:
+  AckOutput(logagent::Host host, const logagent::Config& config)
+      : host_(host),
+        message_(host.intern("message")),
+        retry_every_(config.get_int("retry_every")),
+        error_every_(config.get_int("error_every")),
+        delay_(config.get_duration_ns("complete_delay")) {
+    if (retry_every_ < 0) throw logagent::ConfigError("retry_every must be 0 (never) or positive");
+    if (error_every_ < 0) throw logagent::ConfigError("error_every must be 0 (never) or positive");
+    if (delay_.count() < 0) throw logagent::ConfigError("complete_delay must not be negative");
+    const std::string path = config.get_string("record_path");
+    if (path.empty()) throw logagent::ConfigError("record_path must not be empty");
+    record_ = fixture::open_for_append(path);
+    if (!record_.valid()) {
+      const int err = errno;  // before building the message, which may allocate
+      throw logagent::ConfigError("cannot open record_path '" + path + "': " + std::strerror(err));
+    }
+    // Started last: once the thread runs, a throw would have to join it first.
+    if (delay_.count() > 0) completer_ = std::thread([this] { complete_loop(); });
+  }
+
+  ~AckOutput() override {
+    if (!completer_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    // The thread completes whatever is still queued before it exits: a token must be
+    // completed exactly once, and never after its instance is gone.
+    completer_.join();
+  }
+
+  Status write(const logagent::BatchView& batch, logagent_token* token) override {
+    // write is never called concurrently for one instance, so a plain counter is enough.
+    const uint64_t call = ++calls_;
+    const int64_t now_ns = fixture::clock_ns(CLOCK_MONOTONIC);
+    const Status status = decide(call);
+
+    // snprintf rather than std::to_string/to_chars: those instantiate libstdc++ templates with
+    // default visibility, which would add exported (and GNU-unique) symbols to the library.
+    char prefix[64];
+    const int prefix_len = std::snprintf(prefix, sizeof prefix, "%" PRIu64 "\t%s\t%" PRId64 "\t", call,
+                                         word(status), now_ns);
+    std::string lines;
+    for (uint32_t i = 0, n = batch.size(); i < n; ++i) {
+      if (batch.dropped(i)) continue;
+      lines.append(prefix, static_cast<size_t>(prefix_len));
+      lines += batch.get_string(i, message_);
+      lines += '\n';
+    }
+    // Written before the status is handed back, so a test that sees a delivery already
+    // sees its lines; there is no user-space buffer to flush.
+    if (int err = fixture::append_record(record_.get(), lines); err != 0)
+      throw std::runtime_error(std::string("fixture_ack cannot append to record_path: ") + std::strerror(err));
+
+    if (delay_.count() == 0) return status;
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(Deferred{token, status, Clock::now() + delay_});
+    }
+    wake_.notify_one();
+    return Status::Pending();
+  }
+
+ private:
+  struct Deferred {
+    logagent_token* token;
+    Status status;
+    Clock::time_point due;
+  };
+
+  Status decide(uint64_t call) const noexcept {
+    if (retry_every_ > 0 && call % static_cast<uint64_t>(retry_every_) == 0) return Status::Retry();
+    if (error_every_ > 0 && call % static_cast<uint64_t>(error_every_) == 0) return Status::Error();
+    return Status::Ok();
+  }
+
+  // One thread, one queue: the delay is the same for every call, so due times are in call
+  // order and completing from the front keeps completions FIFO.
+  void complete_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (queue_.empty()) {
+        if (stopping_) return;
+        wake_.wait(lock);
+        continue;
+      }
+      // When stopping, outstanding tokens are completed at once rather than after their delay.
+      if (!stopping_ && Clock::now() < queue_.front().due) {
+        wake_.wait_until(lock, queue_.front().due);
+        continue;
+      }
+      const Deferred next = queue_.front();
+      queue_.pop_front();
+      // Unlocked: the host may do real work in complete (merge statuses, ack the input).
+      lock.unlock();
+      host_.complete(next.token, next.status);
+      lock.lock();
+    }
+  }
+
+  logagent::Host host_;
+  logagent_key message_;
+  int64_t retry_every_;
+  int64_t error_every_;
+  std::chrono::nanoseconds delay_;
+  fixture::UniqueFd record_;
+  uint64_t calls_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Deferred> queue_;
+  bool stopping_ = false;
+  std::thread completer_;  // declared last: it starts only after everything it uses exists
+};
+
+}  // namespace
+
+LOGAGENT_OUTPUT_PLUGIN(AckOutput, "fixture_ack", "1.0.0",
+                       "Test output: records each write call and answers ok/retry/error on a schedule", kOptions)

@@ -1,0 +1,28 @@
+/* Loader fixture: an otherwise valid output whose name is not [a-z0-9_]+. */
+#include "raw_output.h"
+
+static const logagent_plugin_descriptor descriptor = {
+    .struct_size = sizeof(logagent_plugin_descriptor),
+    .abi_major = LOGAGENT_ABI_MAJOR,
+    .abi_minor = LOGAGENT_ABI_MINOR,
+    .kind = LOGAGENT_KIND_OUTPUT,
+    .name = "Bad Name!", /* the one defect: upper case, a space and punctuation */
+    .version = "1.0.0",
+    .description = "Fixture: a name users could not write as a type",
+    .options = NULL,
+    .option_count = 0,
+    .create = raw_output_create,
+    .destroy = raw_output_destroy,
+    /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
+    .input_run = NULL,
+    .input_stop = NULL,
+    .input_ack = NULL,
+    .filter = NULL,
+    .output_write = raw_output_write,
+};
+
+const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {
+  (void)host_abi_major;
+  (void)host_abi_minor;
+  return &descriptor;
+}

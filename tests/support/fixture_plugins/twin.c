@@ -1,0 +1,33 @@
+/* Loader fixture: a valid output named "twin", built twice (dup_a.so, dup_b.so) into one folder. */
+#include "raw_output.h"
+
+/* Which copy this is, so a test or a `logagent plugins` listing can tell them apart. */
+#ifndef FIXTURE_TWIN_COPY
+#define FIXTURE_TWIN_COPY "a"
+#endif
+
+static const logagent_plugin_descriptor descriptor = {
+    .struct_size = sizeof(logagent_plugin_descriptor),
+    .abi_major = LOGAGENT_ABI_MAJOR,
+    .abi_minor = LOGAGENT_ABI_MINOR,
+    .kind = LOGAGENT_KIND_OUTPUT,
+    .name = "twin", /* the one defect, only together with the other copy: a duplicate name */
+    .version = "1.0.0",
+    .description = "Fixture: one of two outputs sharing a name (copy " FIXTURE_TWIN_COPY ")",
+    .options = NULL,
+    .option_count = 0,
+    .create = raw_output_create,
+    .destroy = raw_output_destroy,
+    /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
+    .input_run = NULL,
+    .input_stop = NULL,
+    .input_ack = NULL,
+    .filter = NULL,
+    .output_write = raw_output_write,
+};
+
+const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {
+  (void)host_abi_major;
+  (void)host_abi_minor;
+  return &descriptor;
+}
