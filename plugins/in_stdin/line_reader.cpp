@@ -89,11 +89,14 @@ void LineReader::cut_lines(int64_t now_ns) {
     }
     if (len > options_.max_line_bytes) {
       const char* line = region_ + start_;
-      host_.add(long_lines_, 1);
+      if (!splitting_) host_.add(long_lines_, 1);  // once per line, not per piece
       if (options_.long_lines == LongLines::Split) {
+        // Every piece but the last is marked partial, as in the CRI log format, so a
+        // consumer can join the pieces back into the line.
         emit_line(line, options_.max_line_bytes, now_ns, partial_key_);
         start_ += options_.max_line_bytes;
         scanned_ = 0;
+        splitting_ = true;
         continue;
       }
       emit_line(line, options_.max_line_bytes, now_ns, truncated_key_);
@@ -111,6 +114,7 @@ void LineReader::cut_lines(int64_t now_ns) {
     emit_line(region_ + start_, content, now_ns, LOGAGENT_NO_KEY);
     start_ += len + 1;
     scanned_ = 0;
+    splitting_ = false;
   }
 }
 
@@ -131,7 +135,7 @@ void LineReader::finish(int64_t now_ns) {
     emit_line(region_ + start_, len, now_ns, LOGAGENT_NO_KEY);  // no newline at the end
   }
   start_ = end_ = scanned_ = 0;
-  discarding_ = false;
+  discarding_ = splitting_ = false;
 }
 
 }  // namespace logagent::plugins::stdin_input

@@ -53,6 +53,7 @@ class LineReader {
   size_t end_ = 0;    // end of data read
   size_t scanned_ = 0;  // bytes from start_ already searched for '\n'
   bool discarding_ = false;  // truncate mode: skipping the rest of an over-long line
+  bool splitting_ = false;   // split mode: pieces of an over-long line are being emitted
 };
 
 }  // namespace logagent::plugins::stdin_input

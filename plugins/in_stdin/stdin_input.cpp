@@ -19,7 +19,7 @@ const logagent_option kOptions[] = {
      .doc = "Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted",
      .example = "\"64KiB\""},
     {.name = "on_long_line", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "split",
-     .doc = "\"split\": every piece becomes an event marked partial=true; \"truncate\": keep the first max_line_bytes, marked truncated=true",
+     .doc = "\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first max_line_bytes, marked truncated=true, the rest discarded and counted",
      .example = "\"truncate\""},
 };
 

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -29,11 +30,16 @@ enum class Format { json, raw };
 Format parse_format(const std::string& text) {
   if (text == "json") return Format::json;
   if (text == "raw") return Format::raw;
+  // += rather than operator+: clang exports that free template from the library even with
+  // hidden inline visibility, and a plugin exports nothing but its entry.
   std::string message = "format must be \"json\" or \"raw\", got \"";
   message += text;
   message += '"';
   throw ConfigError(message);
 }
+
+// The most buffer memory kept between batches; larger batches still work, growing it.
+constexpr size_t kKeepAtMost = size_t{64} << 20;
 
 class StdoutOutput final : public Output {
  public:
@@ -46,7 +52,8 @@ class StdoutOutput final : public Output {
   Status write(const BatchView& batch, logagent_token* /*token*/) override {
     const uint32_t count = batch.size();
     buffer_.clear();  // keeps its capacity: steady state allocates nothing
-    buffer_.reserve(static_cast<size_t>(count) * bytes_per_event_);
+    // Capped: after one huge event, the estimate times a full batch could be absurd.
+    buffer_.reserve(std::min(static_cast<size_t>(count) * bytes_per_event_, kKeepAtMost));
 
     uint64_t written = 0;
     for (uint32_t event = 0; event < count; ++event) {
@@ -78,7 +85,6 @@ class StdoutOutput final : public Output {
   void report_once(int error) {
     if (reported_error_) return;
     reported_error_ = true;
-    // += rather than operator+: that free template would be exported from the library.
     std::string message = "cannot write to standard output: ";
     message += std::strerror(error);
     host_.error(message);
@@ -86,7 +92,6 @@ class StdoutOutput final : public Output {
 
   // One unusually large batch should not pin its buffer for the life of the agent.
   void release_if_oversized() {
-    constexpr size_t kKeepAtMost = size_t{64} << 20;
     if (buffer_.capacity() > kKeepAtMost) std::string().swap(buffer_);
   }
 
