@@ -44,8 +44,16 @@ void print_plugin(const core::PluginLibrary& lib) {
 
 int plugins_command(const std::string& name) {
   std::vector<std::string> errors;
-  auto registry = core::PluginRegistry::discover(core::plugin_search_path({}), errors);
+  const auto dirs = core::plugin_search_path({});
+  auto registry = core::PluginRegistry::discover(dirs, errors);
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+  if (registry.libraries().empty()) {
+    std::string searched;
+    for (const auto& d : dirs) searched += (searched.empty() ? "" : ", ") + d.string();
+    std::fprintf(stderr, "no plugins found (searched: %s); set LOGAGENT_PLUGIN_PATH to a plugin folder\n",
+                 searched.empty() ? "no folder" : searched.c_str());
+    return kExitInvalid;
+  }
   if (name.empty()) {
     for (uint32_t kind : {LOGAGENT_KIND_INPUT, LOGAGENT_KIND_FILTER, LOGAGENT_KIND_OUTPUT}) {
       for (const auto& plugin_name : registry.names(kind)) {

@@ -30,7 +30,7 @@ struct ServiceConfig {
   std::string log_level = "info";
   std::string state_dir = "/var/lib/logagent";
   std::vector<std::string> plugin_dirs;
-  int64_t queue_max_bytes = 8 << 20;   // per input: unacknowledged bytes before emit blocks
+  int64_t queue_max_bytes = 4 << 20;   // per input: unacknowledged bytes before emit blocks
   int64_t batch_max_events = 2048;
   int64_t batch_max_bytes = 1 << 20;
   int64_t grace_period_ns = 5'000'000'000;

@@ -8,7 +8,7 @@
 namespace logagent::core {
 namespace {
 // Recycled batches kept per input; more are freed on release so memory follows load.
-constexpr size_t kPoolKeep = 8;
+constexpr size_t kPoolKeep = 4;
 }  // namespace
 
 InputRunner::InputRunner(const ComponentConfig& config, const ServiceConfig& service, KeyRegistry& keys,

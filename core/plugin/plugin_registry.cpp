@@ -19,7 +19,7 @@ std::filesystem::path executable_dir() {
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs) {
   std::vector<std::filesystem::path> dirs;
   if (auto exe_dir = executable_dir(); !exe_dir.empty()) {
-    for (auto candidate : {exe_dir / "plugins", exe_dir / ".." / "lib" / "logagent" / "plugins"}) {
+    for (auto candidate : {exe_dir / "plugins", exe_dir / LOGAGENT_PLUGIN_RELDIR}) {
       std::error_code ec;
       if (std::filesystem::is_directory(candidate, ec)) dirs.push_back(candidate.lexically_normal());
     }

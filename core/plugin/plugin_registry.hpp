@@ -11,7 +11,7 @@
 namespace logagent::core {
 
 // Folders searched, in order: the built-in folder next to the binary (<exe>/plugins in a
-// build tree, <exe>/../lib/logagent/plugins when installed), then `service.plugin_dirs`,
+// build tree, <prefix>/<libdir>/logagent/plugins when installed), then `service.plugin_dirs`,
 // then each folder of LOGAGENT_PLUGIN_PATH (colon-separated).
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs);
 

@@ -1,0 +1,59 @@
+"""The installed tree: the agent finds its plugins next to itself, and a third-party
+plugin builds against the installed SDK with find_package(logagent_sdk)."""
+import os
+import shutil
+import subprocess
+import unittest
+
+from agent import AgentTestCase, SOURCE_DIR, BIN
+
+BUILD_DIR = os.path.dirname(BIN)
+
+
+class InstalledTree(AgentTestCase):
+    def test_install_then_build_and_load_the_sdk_example(self):
+        prefix = self.path("prefix")
+        subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", prefix], check=True, stdout=subprocess.DEVNULL)
+        agent = os.path.join(prefix, "bin", "logagent")
+        self.assertTrue(os.path.exists(os.path.join(prefix, "include", "logagent", "plugin.h")))
+
+        # The installed binary finds its built-in plugins relative to itself.
+        out = subprocess.run([agent, "plugins"], check=True, stdout=subprocess.PIPE, env=self.env()).stdout.decode()
+        self.assertRegex(out, r"(?m)^input\s+stdin\s")
+        self.assertRegex(out, r"(?m)^output\s+stdout\s")
+
+        # A third party's build: a separate CMake project that knows only the install prefix.
+        example_build = self.path("example-build")
+        subprocess.run(["cmake", "-S", os.path.join(SOURCE_DIR, "sdk", "example"), "-B", example_build,
+                        "-DCMAKE_PREFIX_PATH=" + prefix], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["cmake", "--build", example_build], check=True, stdout=subprocess.DEVNULL)
+        plugin_dir = self.path("third-party")
+        os.mkdir(plugin_dir)
+        shutil.copy(os.path.join(example_build, "filter_upper.so"), plugin_dir)
+        exported = subprocess.run(["nm", "-D", "--defined-only", os.path.join(plugin_dir, "filter_upper.so")],
+                                  check=True, stdout=subprocess.PIPE).stdout.decode().split()
+        self.assertEqual([s for s in exported if not s in ("T",) and not all(c in "0123456789abcdef" for c in s)],
+                         ["logagent_plugin_entry"])
+
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+            tag = "app"
+
+            [[filters]]
+            type = "upper"
+            match = "app"
+
+            [[outputs]]
+            type = "stdout"
+            format = "raw"
+            """)
+        proc = subprocess.run([agent, "run", "-c", config], input=b"hello\nMixed Case 42\n", stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=self.env(plugin_dir), check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(proc.stdout, b"HELLO\nMIXED CASE 42\n")
+        self.assertIn('filters[0] (type "upper"): errors=0 changed=2', proc.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
