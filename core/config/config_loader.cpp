@@ -113,7 +113,7 @@ std::map<std::string, OptionValue, std::less<>> read_options(const std::string& 
     values.emplace(std::string(key.str()), std::move(value));
   }
   for (const auto* option : schema) {
-    if (values.contains(option->name)) continue;
+    if (values.contains(option->name) || table.contains(option->name)) continue;  // set, maybe wrongly: reported above
     if (option->required) {
       errors.push_back({table_where, section, "missing required option " + in_quotes(option->name) + ": expected " + expected_text(*option)});
       continue;
