@@ -11,20 +11,31 @@ namespace {
 
 const char* option_type_name(uint32_t type) {
   switch (type) {
-    case LOGAGENT_OPTION_STRING: return "string";
-    case LOGAGENT_OPTION_INT: return "integer";
-    case LOGAGENT_OPTION_FLOAT: return "float";
-    case LOGAGENT_OPTION_BOOL: return "bool";
-    case LOGAGENT_OPTION_DURATION: return "duration";
-    case LOGAGENT_OPTION_SIZE: return "size";
-    case LOGAGENT_OPTION_STRING_LIST: return "list of strings";
-    case LOGAGENT_OPTION_STRING_TABLE: return "table of strings";
-    default: return "?";
+    case LOGAGENT_OPTION_STRING:
+      return "string";
+    case LOGAGENT_OPTION_INT:
+      return "integer";
+    case LOGAGENT_OPTION_FLOAT:
+      return "float";
+    case LOGAGENT_OPTION_BOOL:
+      return "bool";
+    case LOGAGENT_OPTION_DURATION:
+      return "duration";
+    case LOGAGENT_OPTION_SIZE:
+      return "size";
+    case LOGAGENT_OPTION_STRING_LIST:
+      return "list of strings";
+    case LOGAGENT_OPTION_STRING_TABLE:
+      return "table of strings";
+    default:
+      return "?";
   }
 }
 
 void print_option(const logagent_option& o) {
-  std::string requirement = o.required ? "required" : o.default_value ? std::string("default: ") + o.default_value : "optional";
+  std::string requirement = o.required        ? "required"
+                            : o.default_value ? std::string("default: ") + o.default_value
+                                              : "optional";
   std::printf("  %-20s %-16s %s\n", o.name, option_type_name(o.type), requirement.c_str());
   if (o.doc && *o.doc) std::printf("  %-20s %s\n", "", o.doc);
   if (o.example && *o.example) std::printf("  %-20s e.g. %s = %s\n", "", o.name, o.example);

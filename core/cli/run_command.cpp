@@ -43,7 +43,8 @@ class SignalWatcher {
       while (!done_.load(std::memory_order_acquire)) {
         int sig = sigtimedwait(&set, nullptr, &tick);
         if (sig == SIGINT || sig == SIGTERM) {
-          spdlog::info("received {}; stopping (a second signal skips the wait for delivery)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+          spdlog::info("received {}; stopping (a second signal skips the wait for delivery)",
+                       sig == SIGINT ? "SIGINT" : "SIGTERM");
           pipeline.request_stop();
         }
       }
@@ -98,9 +99,12 @@ int run_command(const std::string& file) {
   pipeline.reset();
   spdlog::default_logger()->flush();
   switch (outcome) {
-    case core::Pipeline::Outcome::Completed: return kExitOk;
-    case core::Pipeline::Outcome::InputFailed: return kExitInputFailed;
-    case core::Pipeline::Outcome::Undelivered: return kExitUndelivered;
+    case core::Pipeline::Outcome::Completed:
+      return kExitOk;
+    case core::Pipeline::Outcome::InputFailed:
+      return kExitInputFailed;
+    case core::Pipeline::Outcome::Undelivered:
+      return kExitUndelivered;
   }
   return kExitOk;
 }

@@ -23,16 +23,24 @@ SourcePosition position(const std::string& file, const toml::node& node) {
 
 std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date/time";
+    default:
+      return "nothing";
   }
 }
 
@@ -41,15 +49,33 @@ std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\"";
 std::string expected_text(const logagent_option& option) {
   std::string what;
   switch (option.type) {
-    case LOGAGENT_OPTION_STRING: what = "a string"; break;
-    case LOGAGENT_OPTION_INT: what = "an integer"; break;
-    case LOGAGENT_OPTION_FLOAT: what = "a number"; break;
-    case LOGAGENT_OPTION_BOOL: what = "true or false"; break;
-    case LOGAGENT_OPTION_DURATION: what = "a duration such as \"250ms\", \"5s\" or \"1m\""; break;
-    case LOGAGENT_OPTION_SIZE: what = "a size such as \"64KiB\" or \"8MiB\""; break;
-    case LOGAGENT_OPTION_STRING_LIST: what = "an array of strings"; break;
-    case LOGAGENT_OPTION_STRING_TABLE: what = "a table of strings such as { key = \"value\" }"; break;
-    default: what = "a value"; break;
+    case LOGAGENT_OPTION_STRING:
+      what = "a string";
+      break;
+    case LOGAGENT_OPTION_INT:
+      what = "an integer";
+      break;
+    case LOGAGENT_OPTION_FLOAT:
+      what = "a number";
+      break;
+    case LOGAGENT_OPTION_BOOL:
+      what = "true or false";
+      break;
+    case LOGAGENT_OPTION_DURATION:
+      what = "a duration such as \"250ms\", \"5s\" or \"1m\"";
+      break;
+    case LOGAGENT_OPTION_SIZE:
+      what = "a size such as \"64KiB\" or \"8MiB\"";
+      break;
+    case LOGAGENT_OPTION_STRING_LIST:
+      what = "an array of strings";
+      break;
+    case LOGAGENT_OPTION_STRING_TABLE:
+      what = "a table of strings such as { key = \"value\" }";
+      break;
+    default:
+      what = "a value";
+      break;
   }
   if (option.example != nullptr && option.type != LOGAGENT_OPTION_DURATION && option.type != LOGAGENT_OPTION_SIZE)
     what += std::string(" (e.g. ") + option.example + ")";
@@ -59,20 +85,48 @@ std::string expected_text(const logagent_option& option) {
 // The service options, validated with the same machinery as plugin options.
 const std::vector<logagent_option>& service_options() {
   static const std::vector<logagent_option> options = {
-      {.name = "log_level", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "info",
-       .doc = "Internal log level on stderr: trace, debug, info, warn, error, off", .example = "\"info\""},
-      {.name = "state_dir", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "/var/lib/logagent",
-       .doc = "Folder where inputs keep their positions", .example = "\"/var/lib/logagent\""},
-      {.name = "plugin_dirs", .type = LOGAGENT_OPTION_STRING_LIST, .required = 0, .default_value = nullptr,
-       .doc = "Folders searched for plugins after the built-in one", .example = "[\"/opt/logagent/plugins\"]"},
-      {.name = "queue_max_bytes", .type = LOGAGENT_OPTION_SIZE, .required = 0, .default_value = "4MiB",
-       .doc = "Per input: bytes of events not yet acknowledged before the input is paused", .example = "\"16MiB\""},
-      {.name = "batch_max_events", .type = LOGAGENT_OPTION_INT, .required = 0, .default_value = "2048",
-       .doc = "Events per batch at most", .example = "2048"},
-      {.name = "batch_max_bytes", .type = LOGAGENT_OPTION_SIZE, .required = 0, .default_value = "1MiB",
-       .doc = "Bytes per batch before it is handed on", .example = "\"1MiB\""},
-      {.name = "grace_period", .type = LOGAGENT_OPTION_DURATION, .required = 0, .default_value = "5s",
-       .doc = "On shutdown, how long to wait for outputs to deliver what is queued", .example = "\"5s\""},
+      {.name = "log_level",
+       .type = LOGAGENT_OPTION_STRING,
+       .required = 0,
+       .default_value = "info",
+       .doc = "Internal log level on stderr: trace, debug, info, warn, error, off",
+       .example = "\"info\""},
+      {.name = "state_dir",
+       .type = LOGAGENT_OPTION_STRING,
+       .required = 0,
+       .default_value = "/var/lib/logagent",
+       .doc = "Folder where inputs keep their positions",
+       .example = "\"/var/lib/logagent\""},
+      {.name = "plugin_dirs",
+       .type = LOGAGENT_OPTION_STRING_LIST,
+       .required = 0,
+       .default_value = nullptr,
+       .doc = "Folders searched for plugins after the built-in one",
+       .example = "[\"/opt/logagent/plugins\"]"},
+      {.name = "queue_max_bytes",
+       .type = LOGAGENT_OPTION_SIZE,
+       .required = 0,
+       .default_value = "4MiB",
+       .doc = "Per input: bytes of events not yet acknowledged before the input is paused",
+       .example = "\"16MiB\""},
+      {.name = "batch_max_events",
+       .type = LOGAGENT_OPTION_INT,
+       .required = 0,
+       .default_value = "2048",
+       .doc = "Events per batch at most",
+       .example = "2048"},
+      {.name = "batch_max_bytes",
+       .type = LOGAGENT_OPTION_SIZE,
+       .required = 0,
+       .default_value = "1MiB",
+       .doc = "Bytes per batch before it is handed on",
+       .example = "\"1MiB\""},
+      {.name = "grace_period",
+       .type = LOGAGENT_OPTION_DURATION,
+       .required = 0,
+       .default_value = "5s",
+       .doc = "On shutdown, how long to wait for outputs to deliver what is queued",
+       .example = "\"5s\""},
   };
   return options;
 }
@@ -115,13 +169,15 @@ std::map<std::string, OptionValue, std::less<>> read_options(const std::string& 
   for (const auto* option : schema) {
     if (values.contains(option->name) || table.contains(option->name)) continue;  // set, maybe wrongly: reported above
     if (option->required) {
-      errors.push_back({table_where, section, "missing required option " + in_quotes(option->name) + ": expected " + expected_text(*option)});
+      errors.push_back({table_where, section,
+                        "missing required option " + in_quotes(option->name) + ": expected " + expected_text(*option)});
       continue;
     }
     if (option->default_value == nullptr) continue;
     OptionValue value;
     if (auto problem = convert_option(*option, nullptr, value)) {
-      errors.push_back({table_where, section, "default of option " + in_quotes(option->name) + " is invalid: " + *problem});
+      errors.push_back(
+          {table_where, section, "default of option " + in_quotes(option->name) + " is invalid: " + *problem});
       continue;
     }
     value.where = table_where;
@@ -151,7 +207,10 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
   };
   switch (option.type) {
     case LOGAGENT_OPTION_STRING:
-      if (is_default) { out.text = default_text; return std::nullopt; }
+      if (is_default) {
+        out.text = default_text;
+        return std::nullopt;
+      }
       if (!node->is_string()) return wrong();
       out.text = node->as_string()->get();
       return std::nullopt;
@@ -166,12 +225,24 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       out.integer = node->as_integer()->get();
       return std::nullopt;
     case LOGAGENT_OPTION_FLOAT:
-      if (is_default) { out.real = std::strtod(default_text.c_str(), nullptr); return std::nullopt; }
-      if (node->is_floating_point()) { out.real = node->as_floating_point()->get(); return std::nullopt; }
-      if (node->is_integer()) { out.real = static_cast<double>(node->as_integer()->get()); return std::nullopt; }
+      if (is_default) {
+        out.real = std::strtod(default_text.c_str(), nullptr);
+        return std::nullopt;
+      }
+      if (node->is_floating_point()) {
+        out.real = node->as_floating_point()->get();
+        return std::nullopt;
+      }
+      if (node->is_integer()) {
+        out.real = static_cast<double>(node->as_integer()->get());
+        return std::nullopt;
+      }
       return wrong();
     case LOGAGENT_OPTION_BOOL:
-      if (is_default) { out.boolean = default_text == "true"; return std::nullopt; }
+      if (is_default) {
+        out.boolean = default_text == "true";
+        return std::nullopt;
+      }
       if (!node->is_boolean()) return wrong();
       out.boolean = node->as_boolean()->get();
       return std::nullopt;
@@ -202,7 +273,8 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       if (array == nullptr) return wrong();
       for (size_t i = 0; i < array->size(); ++i) {
         const toml::node& item = *array->get(i);
-        if (!item.is_string()) return "expected " + expected_text(option) + ", item " + std::to_string(i) + " is " + toml_type_name(item);
+        if (!item.is_string())
+          return "expected " + expected_text(option) + ", item " + std::to_string(i) + " is " + toml_type_name(item);
         out.items.emplace_back(std::string{}, item.as_string()->get());
       }
       return std::nullopt;
@@ -212,7 +284,8 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       const toml::table* table = node->as_table();
       if (table == nullptr) return wrong();
       for (const auto& [key, item] : *table) {
-        if (!item.is_string()) return "expected " + expected_text(option) + ", " + in_quotes(key.str()) + " is " + toml_type_name(item);
+        if (!item.is_string())
+          return "expected " + expected_text(option) + ", " + in_quotes(key.str()) + " is " + toml_type_name(item);
         out.items.emplace_back(std::string(key.str()), item.as_string()->get());
       }
       return std::nullopt;
@@ -228,7 +301,8 @@ std::optional<ConfigDocument> parse_config_text(std::string_view text, std::stri
     return doc;
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
-    errors.push_back({SourcePosition{file_name, begin.line, begin.column}, "", "invalid TOML: " + std::string(e.description())});
+    errors.push_back(
+        {SourcePosition{file_name, begin.line, begin.column}, "", "invalid TOML: " + std::string(e.description())});
     return std::nullopt;
   }
 }
@@ -236,7 +310,8 @@ std::optional<ConfigDocument> parse_config_text(std::string_view text, std::stri
 std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    errors.push_back({SourcePosition{file.string(), 0, 0}, "", std::string("cannot read the pipeline file: ") + std::strerror(errno)});
+    errors.push_back({SourcePosition{file.string(), 0, 0}, "",
+                      std::string("cannot read the pipeline file: ") + std::strerror(errno)});
     return std::nullopt;
   }
   std::ostringstream text;
@@ -248,8 +323,9 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   static const std::vector<std::string> kSections = {"service", "inputs", "filters", "outputs"};
   for (const auto& [key, node] : doc.root) {
     if (std::find(kSections.begin(), kSections.end(), key.str()) == kSections.end()) {
-      errors.push_back({position(doc.file, node), "", "unknown section " + in_quotes(key.str()) + did_you_mean(key.str(), kSections) +
-                                                           " (expected [service], [[inputs]], [[filters]] or [[outputs]])"});
+      errors.push_back({position(doc.file, node), "",
+                        "unknown section " + in_quotes(key.str()) + did_you_mean(key.str(), kSections) +
+                            " (expected [service], [[inputs]], [[filters]] or [[outputs]])"});
     }
   }
   ServiceConfig service;
@@ -257,7 +333,8 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   if (node == nullptr) return service;
   const toml::table* table = node->as_table();
   if (table == nullptr) {
-    errors.push_back({position(doc.file, *node), "service", "expected a [service] table, got " + toml_type_name(*node)});
+    errors.push_back(
+        {position(doc.file, *node), "service", "expected a [service] table, got " + toml_type_name(*node)});
     return service;
   }
   std::vector<const logagent_option*> schema;
@@ -300,18 +377,22 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
                      ConfigErrors& errors) {
   for (uint32_t kind : {LOGAGENT_KIND_INPUT, LOGAGENT_KIND_FILTER, LOGAGENT_KIND_OUTPUT}) {
     const std::string section(section_name(kind));
-    auto& components = kind == LOGAGENT_KIND_INPUT ? config.inputs : kind == LOGAGENT_KIND_FILTER ? config.filters : config.outputs;
+    auto& components = kind == LOGAGENT_KIND_INPUT    ? config.inputs
+                       : kind == LOGAGENT_KIND_FILTER ? config.filters
+                                                      : config.outputs;
     const toml::node* node = doc.root.get(section);
     if (node == nullptr) {
       if (kind != LOGAGENT_KIND_FILTER) {
-        errors.push_back({SourcePosition{doc.file, 0, 0}, "", "the pipeline has no [[" + section + "]]: at least one " +
-                                                                  std::string(kind_name(kind)) + " is needed"});
+        errors.push_back(
+            {SourcePosition{doc.file, 0, 0}, "",
+             "the pipeline has no [[" + section + "]]: at least one " + std::string(kind_name(kind)) + " is needed"});
       }
       continue;
     }
     const toml::array* array = node->as_array();
     if (array == nullptr || !array->is_array_of_tables()) {
-      errors.push_back({position(doc.file, *node), section, "expected [[" + section + "]] tables, got " + toml_type_name(*node)});
+      errors.push_back(
+          {position(doc.file, *node), section, "expected [[" + section + "]] tables, got " + toml_type_name(*node)});
       continue;
     }
     for (size_t i = 0; i < array->size(); ++i) {
@@ -325,8 +406,12 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       const toml::node* type_node = table.get("type");
       if (type_node == nullptr || !type_node->is_string()) {
         errors.push_back({type_node ? position(doc.file, *type_node) : component.where, label,
-                          "option \"type\": expected a string naming the " + std::string(kind_name(kind)) + " plugin, e.g. type = \"" +
-                              (kind == LOGAGENT_KIND_INPUT ? "stdin" : kind == LOGAGENT_KIND_OUTPUT ? "stdout" : "regex") + "\""});
+                          "option \"type\": expected a string naming the " + std::string(kind_name(kind)) +
+                              " plugin, e.g. type = \"" +
+                              (kind == LOGAGENT_KIND_INPUT    ? "stdin"
+                               : kind == LOGAGENT_KIND_OUTPUT ? "stdout"
+                                                              : "regex") +
+                              "\""});
         continue;
       }
       component.type = type_node->as_string()->get();
@@ -338,7 +423,8 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
         for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
         errors.push_back({position(doc.file, *type_node), label,
                           "unknown " + std::string(kind_name(kind)) + " type " + in_quotes(component.type) +
-                              did_you_mean(component.type, known) + " (known " + section + ": " + (list.empty() ? "none" : list) + ")"});
+                              did_you_mean(component.type, known) + " (known " + section + ": " +
+                              (list.empty() ? "none" : list) + ")"});
         continue;
       }
 
@@ -366,7 +452,8 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
         component.match = match ? match->text : "*";
         component.match_where = match ? match->where : component.where;
         if (auto problem = Glob::validate(component.match)) {
-          errors.push_back({component.match_where, label, "option \"match\": invalid glob " + in_quotes(component.match) + ": " + *problem});
+          errors.push_back({component.match_where, label,
+                            "option \"match\": invalid glob " + in_quotes(component.match) + ": " + *problem});
         }
       }
       if (kind == LOGAGENT_KIND_OUTPUT) {
@@ -374,7 +461,8 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
         if (auto v = take("retry_max_backoff")) component.retry_max_backoff_ns = v->integer;
         if (auto v = take("retry_limit")) {
           component.retry_limit = v->integer;
-          if (v->integer < 0) errors.push_back({v->where, label, "option \"retry_limit\": must be 0 (no limit) or more"});
+          if (v->integer < 0)
+            errors.push_back({v->where, label, "option \"retry_limit\": must be 0 (no limit) or more"});
         }
       }
       component.options = std::move(values);
@@ -390,8 +478,9 @@ void check_routes(const PipelineConfig& config, ConfigErrors& errors) {
       if (!Glob::validate(output.match) && Glob(output.match).matches(input.tag)) routed = true;
     }
     if (!routed && !config.outputs.empty()) {
-      errors.push_back({input.where, input.label(),
-                        "events tagged " + in_quotes(input.tag) + " match no output's `match`, so they would go nowhere"});
+      errors.push_back(
+          {input.where, input.label(),
+           "events tagged " + in_quotes(input.tag) + " match no output's `match`, so they would go nowhere"});
     }
   }
 }

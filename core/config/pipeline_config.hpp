@@ -17,20 +17,20 @@ namespace logagent::core {
 
 // One option's validated value.
 struct OptionValue {
-  uint32_t type = 0;  // logagent_option_type
+  uint32_t type = 0;    // logagent_option_type
   int64_t integer = 0;  // INT, DURATION (ns), SIZE (bytes)
   double real = 0;
   bool boolean = false;
-  std::string text;  // STRING
+  std::string text;                                        // STRING
   std::vector<std::pair<std::string, std::string>> items;  // LIST (keys empty) and TABLE
-  SourcePosition where;  // of the value; of the section when it is a default
+  SourcePosition where;                                    // of the value; of the section when it is a default
 };
 
 struct ServiceConfig {
   std::string log_level = "info";
   std::string state_dir = "/var/lib/logagent";
   std::vector<std::string> plugin_dirs;
-  int64_t queue_max_bytes = 4 << 20;   // per input: unacknowledged bytes before emit blocks
+  int64_t queue_max_bytes = 4 << 20;  // per input: unacknowledged bytes before emit blocks
   int64_t batch_max_events = 2048;
   int64_t batch_max_bytes = 1 << 20;
   int64_t grace_period_ns = 5'000'000'000;
@@ -47,9 +47,9 @@ struct ComponentConfig {
   std::string tag;    // inputs: defaults to the type
   std::string match;  // filters, outputs: glob, defaults to "*"
   SourcePosition match_where;
-  int64_t retry_backoff_ns = 100'000'000;       // outputs: first retry delay
+  int64_t retry_backoff_ns = 100'000'000;         // outputs: first retry delay
   int64_t retry_max_backoff_ns = 30'000'000'000;  // outputs: the delay doubles up to this
-  int64_t retry_limit = 0;                      // outputs: 0 = retry until delivered
+  int64_t retry_limit = 0;                        // outputs: 0 = retry until delivered
 
   std::map<std::string, OptionValue, std::less<>> options;  // the plugin's own, defaults applied
 

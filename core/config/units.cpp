@@ -43,13 +43,20 @@ std::optional<int64_t> parse_duration_ns(std::string_view text) {
   if (!parsed) return std::nullopt;
   const std::string& u = parsed->unit;
   double scale = 0;
-  if (u.empty() || u == "s") scale = 1e9;
-  else if (u == "ms") scale = 1e6;
-  else if (u == "us") scale = 1e3;
-  else if (u == "ns") scale = 1;
-  else if (u == "m") scale = 60e9;
-  else if (u == "h") scale = 3600e9;
-  else return std::nullopt;
+  if (u.empty() || u == "s")
+    scale = 1e9;
+  else if (u == "ms")
+    scale = 1e6;
+  else if (u == "us")
+    scale = 1e3;
+  else if (u == "ns")
+    scale = 1;
+  else if (u == "m")
+    scale = 60e9;
+  else if (u == "h")
+    scale = 3600e9;
+  else
+    return std::nullopt;
   return scaled(parsed->number, scale);
 }
 
@@ -58,11 +65,16 @@ std::optional<int64_t> parse_size_bytes(std::string_view text) {
   if (!parsed) return std::nullopt;
   const std::string& u = parsed->unit;
   double scale = 0;
-  if (u.empty() || u == "b") scale = 1;
-  else if (u == "k" || u == "kb" || u == "kib") scale = 1024.0;
-  else if (u == "m" || u == "mb" || u == "mib") scale = 1024.0 * 1024;
-  else if (u == "g" || u == "gb" || u == "gib") scale = 1024.0 * 1024 * 1024;
-  else return std::nullopt;
+  if (u.empty() || u == "b")
+    scale = 1;
+  else if (u == "k" || u == "kb" || u == "kib")
+    scale = 1024.0;
+  else if (u == "m" || u == "mb" || u == "mib")
+    scale = 1024.0 * 1024;
+  else if (u == "g" || u == "gb" || u == "gib")
+    scale = 1024.0 * 1024 * 1024;
+  else
+    return std::nullopt;
   return scaled(parsed->number, scale);
 }
 

@@ -52,9 +52,7 @@ class Batch {
   }
 
   uint32_t append(int64_t time_ns);
-  bool dropped(uint32_t event) const noexcept {
-    return event >= size() || (dropped_[event >> 6] >> (event & 63)) & 1u;
-  }
+  bool dropped(uint32_t event) const noexcept { return event >= size() || (dropped_[event >> 6] >> (event & 63)) & 1u; }
   void drop(uint32_t event) noexcept;
   int64_t time(uint32_t event) const noexcept { return event < size() ? events_[event].time_ns : 0; }
   void set_time(uint32_t event, int64_t time_ns) noexcept {

@@ -11,8 +11,9 @@ void FilterStage::apply(Batch& batch) {
   // A failing filter must not lose events: they continue as the filter left them.
   uint64_t n = errors.fetch_add(1, std::memory_order_relaxed) + 1;
   if ((n & (n - 1)) == 0) {  // 1st, 2nd, 4th, 8th...: visible without flooding the log
-    spdlog::error("{}: filter failed on a batch of {} events tagged \"{}\"; the events continue unfiltered ({} failures so far)",
-                  instance.label(), batch.live_count(), batch.tag(), n);
+    spdlog::error(
+        "{}: filter failed on a batch of {} events tagged \"{}\"; the events continue unfiltered ({} failures so far)",
+        instance.label(), batch.live_count(), batch.tag(), n);
   }
 }
 

@@ -18,11 +18,21 @@ logagent_str str(std::string_view s) { return logagent_str{s.data(), s.size()}; 
 void host_log(logagent_context* ctx, int32_t level, logagent_str message) {
   spdlog::level::level_enum l = spdlog::level::info;
   switch (level) {
-    case LOGAGENT_LOG_TRACE: l = spdlog::level::trace; break;
-    case LOGAGENT_LOG_DEBUG: l = spdlog::level::debug; break;
-    case LOGAGENT_LOG_INFO: l = spdlog::level::info; break;
-    case LOGAGENT_LOG_WARN: l = spdlog::level::warn; break;
-    default: l = spdlog::level::err; break;
+    case LOGAGENT_LOG_TRACE:
+      l = spdlog::level::trace;
+      break;
+    case LOGAGENT_LOG_DEBUG:
+      l = spdlog::level::debug;
+      break;
+    case LOGAGENT_LOG_INFO:
+      l = spdlog::level::info;
+      break;
+    case LOGAGENT_LOG_WARN:
+      l = spdlog::level::warn;
+      break;
+    default:
+      l = spdlog::level::err;
+      break;
   }
   spdlog::log(l, "{}: {}", ctx->label, view(message));
 }
@@ -112,7 +122,9 @@ uint32_t host_batch_count(const logagent_batch* b) { return from_handle(b)->size
 logagent_bool host_event_dropped(const logagent_batch* b, uint32_t e) { return from_handle(b)->dropped(e) ? 1 : 0; }
 int64_t host_event_time(const logagent_batch* b, uint32_t e) { return from_handle(b)->time(e); }
 logagent_field host_event_first_field(const logagent_batch* b, uint32_t e) { return from_handle(b)->first_field(e); }
-logagent_field host_event_find(const logagent_batch* b, uint32_t e, logagent_key key) { return from_handle(b)->find(e, key); }
+logagent_field host_event_find(const logagent_batch* b, uint32_t e, logagent_key key) {
+  return from_handle(b)->find(e, key);
+}
 
 logagent_field host_field_next(const logagent_batch* b, logagent_field f) {
   const FieldNode* node = from_handle(b)->field(f);
@@ -139,13 +151,14 @@ uint32_t host_event_append(logagent_batch* b, int64_t time_ns) { return from_han
 void host_event_set_time(logagent_batch* b, uint32_t e, int64_t time_ns) { from_handle(b)->set_time(e, time_ns); }
 void host_event_drop(logagent_batch* b, uint32_t e) { from_handle(b)->drop(e); }
 
-logagent_field host_event_set(logagent_batch* b, uint32_t e, logagent_key key, const logagent_value* value, uint32_t flags) {
+logagent_field host_event_set(logagent_batch* b, uint32_t e, logagent_key key, const logagent_value* value,
+                              uint32_t flags) {
   if (value == nullptr || key == LOGAGENT_NO_KEY) return LOGAGENT_NO_FIELD;
   return from_handle(b)->set(e, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
 }
 
-logagent_field host_field_append_child(logagent_batch* b, logagent_field parent, logagent_key key, const logagent_value* value,
-                                       uint32_t flags) {
+logagent_field host_field_append_child(logagent_batch* b, logagent_field parent, logagent_key key,
+                                       const logagent_value* value, uint32_t flags) {
   if (value == nullptr) return LOGAGENT_NO_FIELD;
   return from_handle(b)->append_child(parent, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
 }
@@ -170,7 +183,9 @@ void host_batch_discard(logagent_context* ctx, logagent_batch* b) {
   if (ctx->input != nullptr && b != nullptr) ctx->input->discard(from_handle(b));
 }
 
-logagent_bool host_should_stop(logagent_context* ctx) { return ctx->input != nullptr && ctx->input->should_stop() ? 1 : 0; }
+logagent_bool host_should_stop(logagent_context* ctx) {
+  return ctx->input != nullptr && ctx->input->should_stop() ? 1 : 0;
+}
 
 void host_complete(logagent_token* token, int32_t status) {
   if (token != nullptr && token->output != nullptr) token->output->on_result(token, status);

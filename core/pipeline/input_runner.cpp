@@ -33,7 +33,8 @@ void InputRunner::start(std::function<void()> on_finished) {
         std::lock_guard lock(instance_.context()->mutex);
         reason = instance_.context()->error;
       }
-      spdlog::error("{}: input stopped with an error: {}", instance_.label(), reason.empty() ? "no reason given" : reason);
+      spdlog::error("{}: input stopped with an error: {}", instance_.label(),
+                    reason.empty() ? "no reason given" : reason);
       failed_ = true;
     }
     finished_.store(true, std::memory_order_release);

@@ -5,8 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <time.h>
+#include <algorithm>
 
 namespace logagent::core {
 namespace {
@@ -33,7 +33,9 @@ OutputWorker::~OutputWorker() {
   instance_.destroy();
 }
 
-void OutputWorker::start() { thread_ = std::thread([this] { run(); }); }
+void OutputWorker::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void OutputWorker::stop() {
   {
@@ -81,7 +83,8 @@ void OutputWorker::run() {
 
 void OutputWorker::on_result(logagent_token* token, int32_t status) {
   if (!token->in_write.exchange(false, std::memory_order_acq_rel)) {
-    spdlog::error("{}: a delivery was completed twice or without being written; ignored (plugin bug)", instance_.label());
+    spdlog::error("{}: a delivery was completed twice or without being written; ignored (plugin bug)",
+                  instance_.label());
     return;
   }
   PipelineBatch* batch = token->batch;
@@ -122,16 +125,18 @@ void OutputWorker::finish(logagent_token* token, int32_t status) {
   } else {
     uint64_t failed = batches_failed_.fetch_add(1, std::memory_order_relaxed) + 1;
     events_failed_.fetch_add(events, std::memory_order_relaxed);
-    spdlog::error("{}: permanent error: a batch of {} events tagged \"{}\" was not delivered ({} batches failed so far)",
-                  instance_.label(), events, batch->tag(), failed);
+    spdlog::error(
+        "{}: permanent error: a batch of {} events tagged \"{}\" was not delivered ({} batches failed so far)",
+        instance_.label(), events, batch->tag(), failed);
     batch->outcome.store(LOGAGENT_ERROR, std::memory_order_release);
   }
   if (batch->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) batch->owner->batch_done(batch);
 }
 
 std::string OutputWorker::report() {
-  std::string text = "delivered_events=" + std::to_string(events_ok_.load()) + " delivered_batches=" +
-                     std::to_string(batches_ok_.load()) + " retries=" + std::to_string(retries_.load()) +
+  std::string text = "delivered_events=" + std::to_string(events_ok_.load()) +
+                     " delivered_batches=" + std::to_string(batches_ok_.load()) +
+                     " retries=" + std::to_string(retries_.load()) +
                      " failed_events=" + std::to_string(events_failed_.load()) +
                      " failed_batches=" + std::to_string(batches_failed_.load());
   std::string plugin = instance_.counters_text();

@@ -20,7 +20,8 @@ Pipeline::Pipeline(const PipelineConfig& config) : config_(config) {
     for (auto& o : outputs_) {
       if (o->match().matches(input.tag)) outputs.push_back(o.get());
     }
-    inputs_.push_back(std::make_unique<InputRunner>(input, config.service, keys, std::move(filters), std::move(outputs)));
+    inputs_.push_back(
+        std::make_unique<InputRunner>(input, config.service, keys, std::move(filters), std::move(outputs)));
   }
 }
 
@@ -68,7 +69,8 @@ Pipeline::Outcome Pipeline::run() {
 
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return inputs_running_ == 0 || stop_requests_ > 0; });
-  if (inputs_running_ > 0) spdlog::info("stopping: waiting up to {} ms for outputs to deliver", config_.service.grace_period_ns / 1'000'000);
+  if (inputs_running_ > 0)
+    spdlog::info("stopping: waiting up to {} ms for outputs to deliver", config_.service.grace_period_ns / 1'000'000);
   lock.unlock();
   for (auto& i : inputs_) i->request_stop();
 
@@ -104,7 +106,8 @@ Pipeline::Outcome Pipeline::run() {
   for (auto& i : inputs_) i->join();
   for (auto& o : outputs_) o->stop();
   if (!drained) {
-    spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again", undelivered);
+    spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again",
+                  undelivered);
     for (auto& o : outputs_) {
       if (o->outstanding() > 0) o->instance().leak();  // it may still complete into its memory
     }
@@ -119,7 +122,8 @@ Pipeline::Outcome Pipeline::run() {
 void Pipeline::log_report() {
   for (auto& i : inputs_) {
     std::string counters = i->instance().counters_text();
-    spdlog::info("{}: emitted_events={}{}{}", i->instance().label(), i->events_emitted(), counters.empty() ? "" : " ", counters);
+    spdlog::info("{}: emitted_events={}{}{}", i->instance().label(), i->events_emitted(), counters.empty() ? "" : " ",
+                 counters);
   }
   for (auto& f : filters_) {
     std::string counters = f->instance.counters_text();

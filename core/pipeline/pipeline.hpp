@@ -18,9 +18,9 @@ namespace logagent::core {
 class Pipeline {
  public:
   enum class Outcome {
-    Completed,     // every input finished or was stopped, and everything was acknowledged
-    InputFailed,   // as Completed, but an input stopped with an error
-    Undelivered,   // the grace period ran out with batches unacknowledged
+    Completed,    // every input finished or was stopped, and everything was acknowledged
+    InputFailed,  // as Completed, but an input stopped with an error
+    Undelivered,  // the grace period ran out with batches unacknowledged
   };
 
   explicit Pipeline(const PipelineConfig& config);

@@ -28,9 +28,9 @@ namespace logagent::core {
 struct PipelineBatch : Batch {
   InputRunner* owner = nullptr;
   uint64_t cookie = 0;
-  size_t accounted_bytes = 0;          // what emit added to the input's in-flight bytes
-  std::atomic<uint32_t> pending{0};    // outputs that have not finished with it
-  std::atomic<int32_t> outcome{0};     // merged status: ERROR > OK
+  size_t accounted_bytes = 0;              // what emit added to the input's in-flight bytes
+  std::atomic<uint32_t> pending{0};        // outputs that have not finished with it
+  std::atomic<int32_t> outcome{0};         // merged status: ERROR > OK
   std::vector<logagent_token> deliveries;  // sized once per input: one per routed output
 
   explicit PipelineBatch(size_t outputs) : deliveries(outputs) {}

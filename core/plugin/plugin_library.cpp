@@ -24,7 +24,8 @@ bool valid_plugin_name(const char* name) {
 }
 
 void validate_options(const std::filesystem::path& file, const logagent_plugin_descriptor& d) {
-  if (d.option_count != 0 && d.options == nullptr) fail(file, "option_count is " + std::to_string(d.option_count) + " but options is NULL");
+  if (d.option_count != 0 && d.options == nullptr)
+    fail(file, "option_count is " + std::to_string(d.option_count) + " but options is NULL");
   for (uint32_t i = 0; i < d.option_count; ++i) {
     const logagent_option& o = d.options[i];
     if (o.name == nullptr || !valid_plugin_name(o.name))
@@ -32,7 +33,8 @@ void validate_options(const std::filesystem::path& file, const logagent_plugin_d
     if (o.type < LOGAGENT_OPTION_STRING || o.type > LOGAGENT_OPTION_STRING_TABLE)
       fail(file, "option \"" + std::string(o.name) + "\" has unknown type " + std::to_string(o.type));
     for (uint32_t j = 0; j < i; ++j) {
-      if (std::strcmp(d.options[j].name, o.name) == 0) fail(file, "option \"" + std::string(o.name) + "\" is declared twice");
+      if (std::strcmp(d.options[j].name, o.name) == 0)
+        fail(file, "option \"" + std::string(o.name) + "\" is declared twice");
     }
   }
 }
@@ -41,19 +43,27 @@ void validate_options(const std::filesystem::path& file, const logagent_plugin_d
 
 std::string_view kind_name(uint32_t kind) noexcept {
   switch (kind) {
-    case LOGAGENT_KIND_INPUT: return "input";
-    case LOGAGENT_KIND_FILTER: return "filter";
-    case LOGAGENT_KIND_OUTPUT: return "output";
-    default: return "unknown";
+    case LOGAGENT_KIND_INPUT:
+      return "input";
+    case LOGAGENT_KIND_FILTER:
+      return "filter";
+    case LOGAGENT_KIND_OUTPUT:
+      return "output";
+    default:
+      return "unknown";
   }
 }
 
 std::string_view section_name(uint32_t kind) noexcept {
   switch (kind) {
-    case LOGAGENT_KIND_INPUT: return "inputs";
-    case LOGAGENT_KIND_FILTER: return "filters";
-    case LOGAGENT_KIND_OUTPUT: return "outputs";
-    default: return "unknown";
+    case LOGAGENT_KIND_INPUT:
+      return "inputs";
+    case LOGAGENT_KIND_FILTER:
+      return "filters";
+    case LOGAGENT_KIND_OUTPUT:
+      return "outputs";
+    default:
+      return "unknown";
   }
 }
 
@@ -61,7 +71,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->file_ = file;
   try {
-    lib->library_.load(boost::dll::fs::path(file.string()), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    lib->library_.load(boost::dll::fs::path(file.string()),
+                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     fail(file, std::string("not a loadable library: ") + e.what());
   }
@@ -70,7 +81,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
 
   auto entry = lib->library_.get<std::remove_pointer_t<logagent_plugin_entry_fn>>(LOGAGENT_PLUGIN_ENTRY_SYMBOL);
   const logagent_plugin_descriptor* raw = entry(LOGAGENT_ABI_MAJOR, LOGAGENT_ABI_MINOR);
-  if (raw == nullptr) fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " returned no descriptor (the plugin refused this agent's ABI)");
+  if (raw == nullptr)
+    fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " returned no descriptor (the plugin refused this agent's ABI)");
 
   // Read the fixed head first: struct_size and the ABI version decide what else is safe.
   constexpr size_t kMinimum = offsetof(logagent_plugin_descriptor, destroy) + sizeof(raw->destroy);
@@ -78,17 +90,20 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     fail(file, "descriptor struct_size " + std::to_string(raw->struct_size) + " is smaller than the minimum " +
                    std::to_string(kMinimum));
   const std::string versions = "plugin ABI " + std::to_string(raw->abi_major) + "." + std::to_string(raw->abi_minor) +
-                               ", agent ABI " + std::to_string(LOGAGENT_ABI_MAJOR) + "." + std::to_string(LOGAGENT_ABI_MINOR);
+                               ", agent ABI " + std::to_string(LOGAGENT_ABI_MAJOR) + "." +
+                               std::to_string(LOGAGENT_ABI_MINOR);
   if (raw->abi_major != LOGAGENT_ABI_MAJOR) fail(file, "incompatible ABI major version (" + versions + ")");
   if (raw->abi_minor > LOGAGENT_ABI_MINOR) fail(file, "plugin needs a newer agent (" + versions + ")");
 
   std::memcpy(&lib->descriptor_, raw, std::min<size_t>(raw->struct_size, sizeof(logagent_plugin_descriptor)));
   const logagent_plugin_descriptor& d = lib->descriptor_;
 
-  if (d.kind < LOGAGENT_KIND_INPUT || d.kind > LOGAGENT_KIND_OUTPUT) fail(file, "unknown plugin kind " + std::to_string(d.kind));
+  if (d.kind < LOGAGENT_KIND_INPUT || d.kind > LOGAGENT_KIND_OUTPUT)
+    fail(file, "unknown plugin kind " + std::to_string(d.kind));
   if (!valid_plugin_name(d.name)) fail(file, "invalid plugin name (expected 1 to 64 characters of [a-z0-9_])");
   if (d.version == nullptr) fail(file, "plugin \"" + std::string(d.name) + "\" has no version");
-  if (d.create == nullptr || d.destroy == nullptr) fail(file, "plugin \"" + std::string(d.name) + "\" lacks create or destroy");
+  if (d.create == nullptr || d.destroy == nullptr)
+    fail(file, "plugin \"" + std::string(d.name) + "\" lacks create or destroy");
   const std::string who = std::string(kind_name(d.kind)) + " plugin \"" + d.name + "\"";
   if (d.kind == LOGAGENT_KIND_INPUT && d.input_run == nullptr) fail(file, who + " lacks input_run");
   if (d.kind == LOGAGENT_KIND_FILTER && d.filter == nullptr) fail(file, who + " lacks filter");

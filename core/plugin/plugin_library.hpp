@@ -19,7 +19,7 @@ class PluginLoadError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string_view kind_name(uint32_t kind) noexcept;  // "input", "filter", "output"
+std::string_view kind_name(uint32_t kind) noexcept;     // "input", "filter", "output"
 std::string_view section_name(uint32_t kind) noexcept;  // "inputs", "filters", "outputs"
 
 // Instances, retained batches and pending tokens hold a shared_ptr to the library that

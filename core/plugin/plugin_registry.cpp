@@ -37,7 +37,8 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
   return dirs;
 }
 
-PluginRegistry PluginRegistry::discover(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>& errors) {
+PluginRegistry PluginRegistry::discover(const std::vector<std::filesystem::path>& dirs,
+                                        std::vector<std::string>& errors) {
   PluginRegistry registry;
   std::vector<std::filesystem::path> seen_dirs;
   for (const auto& dir : dirs) {

@@ -1,9 +1,9 @@
 // Line cutting for the stdin input.
 #include "line_reader.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstring>
-#include <unistd.h>
 
 namespace logagent::plugins::stdin_input {
 

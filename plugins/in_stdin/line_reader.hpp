@@ -49,9 +49,9 @@ class LineReader {
   uint32_t events_ = 0;
   char* region_ = nullptr;  // in the batch's arena
   size_t capacity_ = 0;
-  size_t start_ = 0;  // first byte of the unfinished line
-  size_t end_ = 0;    // end of data read
-  size_t scanned_ = 0;  // bytes from start_ already searched for '\n'
+  size_t start_ = 0;         // first byte of the unfinished line
+  size_t end_ = 0;           // end of data read
+  size_t scanned_ = 0;       // bytes from start_ already searched for '\n'
   bool discarding_ = false;  // truncate mode: skipping the rest of an over-long line
   bool splitting_ = false;   // split mode: pieces of an over-long line are being emitted
 };

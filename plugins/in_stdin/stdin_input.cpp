@@ -3,23 +3,30 @@
 
 #include <logagent/plugin.hpp>
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <poll.h>
 #include <string>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 namespace logagent::plugins::stdin_input {
 namespace {
 
 const logagent_option kOptions[] = {
-    {.name = "max_line_bytes", .type = LOGAGENT_OPTION_SIZE, .required = 0, .default_value = "1MiB",
+    {.name = "max_line_bytes",
+     .type = LOGAGENT_OPTION_SIZE,
+     .required = 0,
+     .default_value = "1MiB",
      .doc = "Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted",
      .example = "\"64KiB\""},
-    {.name = "on_long_line", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "split",
-     .doc = "\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first max_line_bytes, marked truncated=true, the rest discarded and counted",
+    {.name = "on_long_line",
+     .type = LOGAGENT_OPTION_STRING,
+     .required = 0,
+     .default_value = "split",
+     .doc = "\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
+            "max_line_bytes, marked truncated=true, the rest discarded and counted",
      .example = "\"truncate\""},
 };
 

@@ -27,8 +27,7 @@ void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uin
   out.append("}\n", 2);
 }
 
-void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first,
-                                      bool with_keys) {
+void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first, bool with_keys) {
   for (logagent_field f = first; f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
     if (f != first) out.push_back(',');
     const FieldView field = batch.read(f);

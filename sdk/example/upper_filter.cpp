@@ -12,7 +12,10 @@
 namespace {
 
 const logagent_option kOptions[] = {
-    {.name = "field", .type = LOGAGENT_OPTION_STRING, .required = 0, .default_value = "message",
+    {.name = "field",
+     .type = LOGAGENT_OPTION_STRING,
+     .required = 0,
+     .default_value = "message",
      .doc = "The field to upper-case; events without it, or where it is not a string, pass unchanged",
      .example = "\"message\""},
 };
@@ -32,7 +35,8 @@ class UpperFilter final : public logagent::Filter {
       if (v.value.type() != LOGAGENT_VALUE_STRING) continue;
       std::string_view in = v.value.as_string();
       char* out = batch.alloc(in.size());  // owned by the batch, lives as long as it
-      for (size_t i = 0; i < in.size(); ++i) out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(in[i])));
+      for (size_t i = 0; i < in.size(); ++i)
+        out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(in[i])));
       batch.set_borrowed(e, field_, std::string_view(out, in.size()));
       ++changed;
     }

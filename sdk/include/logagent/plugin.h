@@ -63,10 +63,10 @@ typedef struct logagent_str {
 /* Outcome of a callback. A closed set: OK is 0 so that zeroed memory means success.
  * Across several outputs a batch's outcome merges ERROR > RETRY > OK. */
 typedef enum logagent_status {
-  LOGAGENT_OK = 0,      /* done */
-  LOGAGENT_RETRY = 1,   /* transient failure: the host retries the same batch with backoff */
-  LOGAGENT_ERROR = 2,   /* permanent failure: counted, logged, never retried */
-  LOGAGENT_PENDING = 3  /* output only: the outcome arrives later through host->complete */
+  LOGAGENT_OK = 0,     /* done */
+  LOGAGENT_RETRY = 1,  /* transient failure: the host retries the same batch with backoff */
+  LOGAGENT_ERROR = 2,  /* permanent failure: counted, logged, never retried */
+  LOGAGENT_PENDING = 3 /* output only: the outcome arrives later through host->complete */
 } logagent_status;
 
 typedef enum logagent_kind {
@@ -199,8 +199,8 @@ typedef struct logagent_host {
   logagent_bool (*config_get)(const logagent_config* config, logagent_str name, logagent_value* out);
   /* Item `index` of a STRING_LIST or STRING_TABLE option. For tables, *key receives the
    * table key; for lists it is set to {NULL, 0}. LIFETIME of both: during create. */
-  logagent_bool (*config_item)(const logagent_config* config, logagent_str name, uint32_t index,
-                               logagent_str* key, logagent_value* out);
+  logagent_bool (*config_item)(const logagent_config* config, logagent_str name, uint32_t index, logagent_str* key,
+                               logagent_value* out);
 
   /* --- field names --- */
   /* Interns `name`; the same name always gives the same key, in every instance. Call it in
@@ -236,8 +236,8 @@ typedef struct logagent_host {
    * promises that the bytes already live in memory of this batch (from batch_alloc or
    * another field of it) and stay unchanged. MAP and ARRAY values start empty; fill them
    * with field_append_child. */
-  logagent_field (*event_set)(logagent_batch* batch, uint32_t event, logagent_key key,
-                              const logagent_value* value, uint32_t flags);
+  logagent_field (*event_set)(logagent_batch* batch, uint32_t event, logagent_key key, const logagent_value* value,
+                              uint32_t flags);
   /* Appends a child to a MAP (with `key`) or ARRAY (key ignored) field. Same flags. */
   logagent_field (*field_append_child)(logagent_batch* batch, logagent_field parent, logagent_key key,
                                        const logagent_value* value, uint32_t flags);
@@ -275,13 +275,13 @@ typedef struct logagent_host {
 /* The descriptor a plugin library exports through logagent_plugin_entry.                */
 
 typedef struct logagent_plugin_descriptor {
-  uint32_t struct_size; /* sizeof(logagent_plugin_descriptor) as compiled by the plugin */
-  uint32_t abi_major;   /* LOGAGENT_ABI_MAJOR the plugin was built against */
-  uint32_t abi_minor;   /* LOGAGENT_ABI_MINOR the plugin was built against */
-  uint32_t kind;        /* logagent_kind */
-  const char* name;        /* the `type` users write in the pipeline: [a-z0-9_]+ */
-  const char* version;     /* the plugin's own version, e.g. "1.0.0" */
-  const char* description; /* one line */
+  uint32_t struct_size;           /* sizeof(logagent_plugin_descriptor) as compiled by the plugin */
+  uint32_t abi_major;             /* LOGAGENT_ABI_MAJOR the plugin was built against */
+  uint32_t abi_minor;             /* LOGAGENT_ABI_MINOR the plugin was built against */
+  uint32_t kind;                  /* logagent_kind */
+  const char* name;               /* the `type` users write in the pipeline: [a-z0-9_]+ */
+  const char* version;            /* the plugin's own version, e.g. "1.0.0" */
+  const char* description;        /* one line */
   const logagent_option* options; /* option_count entries, static storage */
   uint32_t option_count;
 
@@ -319,8 +319,7 @@ typedef struct logagent_plugin_descriptor {
 /* The one symbol a plugin library exports. The host passes its ABI version so that a
  * plugin supporting several may pick; most return their single static descriptor.
  * Returning NULL refuses to load. */
-typedef const logagent_plugin_descriptor* (*logagent_plugin_entry_fn)(uint32_t host_abi_major,
-                                                                       uint32_t host_abi_minor);
+typedef const logagent_plugin_descriptor* (*logagent_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor);
 #define LOGAGENT_PLUGIN_ENTRY_SYMBOL "logagent_plugin_entry"
 
 #ifdef __cplusplus

@@ -15,14 +15,14 @@
 
 #include <logagent/plugin.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
 #include <stdexcept>
-#include <type_traits>
-#include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -59,16 +59,50 @@ class ConfigError : public std::runtime_error {
 // A typed field value. Strings are views whose lifetime is the batch's.
 class Value {
  public:
-  Value() noexcept { v_.type = LOGAGENT_VALUE_NULL; v_.reserved = 0; v_.as.integer = 0; }
+  Value() noexcept {
+    v_.type = LOGAGENT_VALUE_NULL;
+    v_.reserved = 0;
+    v_.as.integer = 0;
+  }
   explicit Value(const logagent_value& v) noexcept : v_(v) {}
 
   static Value null() noexcept { return Value{}; }
-  static Value boolean(bool b) noexcept { Value v; v.v_.type = LOGAGENT_VALUE_BOOL; v.v_.as.boolean = b ? 1 : 0; return v; }
-  static Value integer(int64_t i) noexcept { Value v; v.v_.type = LOGAGENT_VALUE_INT; v.v_.as.integer = i; return v; }
-  static Value real(double d) noexcept { Value v; v.v_.type = LOGAGENT_VALUE_FLOAT; v.v_.as.real = d; return v; }
-  static Value string(std::string_view s) noexcept { Value v; v.v_.type = LOGAGENT_VALUE_STRING; v.v_.as.string = to_c(s); return v; }
-  static Value map() noexcept { Value v; v.v_.type = LOGAGENT_VALUE_MAP; v.v_.as.children = 0; return v; }
-  static Value array() noexcept { Value v; v.v_.type = LOGAGENT_VALUE_ARRAY; v.v_.as.children = 0; return v; }
+  static Value boolean(bool b) noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_BOOL;
+    v.v_.as.boolean = b ? 1 : 0;
+    return v;
+  }
+  static Value integer(int64_t i) noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_INT;
+    v.v_.as.integer = i;
+    return v;
+  }
+  static Value real(double d) noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_FLOAT;
+    v.v_.as.real = d;
+    return v;
+  }
+  static Value string(std::string_view s) noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_STRING;
+    v.v_.as.string = to_c(s);
+    return v;
+  }
+  static Value map() noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_MAP;
+    v.v_.as.children = 0;
+    return v;
+  }
+  static Value array() noexcept {
+    Value v;
+    v.v_.type = LOGAGENT_VALUE_ARRAY;
+    v.v_.as.children = 0;
+    return v;
+  }
 
   logagent_value_type type() const noexcept { return static_cast<logagent_value_type>(v_.type); }
   bool is_null() const noexcept { return v_.type == LOGAGENT_VALUE_NULL; }
@@ -146,7 +180,9 @@ class Config {
     return host_->config_get(config_, to_c(name), &v) ? v.as.boolean != 0 : fallback;
   }
   // DURATION options in nanoseconds, SIZE options in bytes.
-  int64_t get_duration_ns(std::string_view name, int64_t fallback = 0) const noexcept { return get_int(name, fallback); }
+  int64_t get_duration_ns(std::string_view name, int64_t fallback = 0) const noexcept {
+    return get_int(name, fallback);
+  }
   int64_t get_size(std::string_view name, int64_t fallback = 0) const noexcept { return get_int(name, fallback); }
 
   std::vector<std::string> get_list(std::string_view name) const {
@@ -243,7 +279,8 @@ class Batch : public BatchView {
     Value v = Value::string(bytes);
     return host_->event_set(mutable_, event, key, &v.raw(), LOGAGENT_SET_BORROW);
   }
-  logagent_field append_child(logagent_field parent, logagent_key key, const Value& value, bool borrow = false) noexcept {
+  logagent_field append_child(logagent_field parent, logagent_key key, const Value& value,
+                              bool borrow = false) noexcept {
     return host_->field_append_child(mutable_, parent, key, &value.raw(), borrow ? LOGAGENT_SET_BORROW : 0);
   }
   char* alloc(size_t size) noexcept { return host_->batch_alloc(mutable_, size); }
@@ -405,11 +442,11 @@ constexpr logagent_plugin_descriptor make_descriptor(logagent_kind kind, const c
 }  // namespace detail
 }  // namespace logagent
 
-#define LOGAGENT_DEFINE_PLUGIN_(KIND, CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                        \
-  static const logagent_plugin_descriptor logagent_descriptor_ =                                         \
-      logagent::detail::make_descriptor<CLASS>(KIND, NAME, VERSION, DESCRIPTION, OPTIONS);                \
+#define LOGAGENT_DEFINE_PLUGIN_(KIND, CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                          \
+  static const logagent_plugin_descriptor logagent_descriptor_ =                                           \
+      logagent::detail::make_descriptor<CLASS>(KIND, NAME, VERSION, DESCRIPTION, OPTIONS);                 \
   extern "C" LOGAGENT_EXPORT const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t, uint32_t) { \
-    return &logagent_descriptor_;                                                                        \
+    return &logagent_descriptor_;                                                                          \
   }
 
 // One of these per plugin library, at namespace scope in one .cpp file. OPTIONS is a static

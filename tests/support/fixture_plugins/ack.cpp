@@ -84,8 +84,8 @@ class AckOutput final : public logagent::Output {
     // snprintf rather than std::to_string/to_chars: those instantiate libstdc++ templates with
     // default visibility, which would add exported (and GNU-unique) symbols to the library.
     char prefix[64];
-    const int prefix_len = std::snprintf(prefix, sizeof prefix, "%" PRIu64 "\t%s\t%" PRId64 "\t", call,
-                                         word(status), now_ns);
+    const int prefix_len =
+        std::snprintf(prefix, sizeof prefix, "%" PRIu64 "\t%s\t%" PRId64 "\t", call, word(status), now_ns);
     std::string lines;
     for (uint32_t i = 0, n = batch.size(); i < n; ++i) {
       if (batch.dropped(i)) continue;

@@ -11,8 +11,7 @@
  * static inline so a fixture that leaves one unused compiles without warnings. Written in
  * the common subset of C and C++ so the fixtures also build as C++. */
 
-static inline void* raw_output_create(const logagent_host* host, logagent_context* ctx,
-                                      const logagent_config* config) {
+static inline void* raw_output_create(const logagent_host* host, logagent_context* ctx, const logagent_config* config) {
   (void)config;
   /* A distinct allocation per instance, in case the host keys anything by instance. */
   void* instance = malloc(1);

@@ -14,5 +14,4 @@ class ThrowsInCreate final : public logagent::Output {
 
 }  // namespace
 
-LOGAGENT_OUTPUT_PLUGIN(ThrowsInCreate, "throws_in_create", "1.0.0", "Fixture: refuses every configuration",
-                       nullptr)
+LOGAGENT_OUTPUT_PLUGIN(ThrowsInCreate, "throws_in_create", "1.0.0", "Fixture: refuses every configuration", nullptr)
