@@ -3,6 +3,9 @@
 
 #include "config/config_loader.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace logagent::cli {
 
 std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, std::vector<std::string>& errors) {
@@ -18,6 +21,11 @@ std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, s
   loaded.registry = core::PluginRegistry::discover(core::plugin_search_path(loaded.config.service.plugin_dirs), errors);
   core::read_components(*doc, loaded.registry, loaded.config, config_errors);
   core::check_routes(loaded.config, config_errors);
+  // In file order, as a compiler reports: checks run section by section, and toml++ keeps
+  // a table's keys sorted, so the order found is not the order written.
+  std::stable_sort(config_errors.begin(), config_errors.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+  });
   for (const auto& e : config_errors) errors.push_back(e.to_string());
   if (!errors.empty()) return std::nullopt;
   return loaded;

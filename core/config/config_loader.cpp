@@ -472,10 +472,14 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
 }
 
 void check_routes(const PipelineConfig& config, ConfigErrors& errors) {
+  // With an invalid glob (already reported) the routes are unknown: say nothing more.
+  for (const auto& output : config.outputs) {
+    if (Glob::validate(output.match)) return;
+  }
   for (const auto& input : config.inputs) {
     bool routed = false;
     for (const auto& output : config.outputs) {
-      if (!Glob::validate(output.match) && Glob(output.match).matches(input.tag)) routed = true;
+      if (Glob(output.match).matches(input.tag)) routed = true;
     }
     if (!routed && !config.outputs.empty()) {
       errors.push_back(

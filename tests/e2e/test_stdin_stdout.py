@@ -170,6 +170,8 @@ class Usage(AgentTestCase):
         self.assertIn(cfg + ':6:9: outputs[0] (type "stdout"): unknown option "formt"; did you mean "format"?', err)
         self.assertIn(cfg + ':7:9: outputs[0] (type "stdout"): option "match": invalid glob "app.[x"', err)
         self.assertIn(cfg + ": 3 errors", err)
+        positions = [tuple(map(int, line[len(cfg) + 1:].split(":")[:2])) for line in err.splitlines()[:3]]
+        self.assertEqual(positions, [(2, 8), (6, 9), (7, 9)])  # in file order
 
     def test_check_reports_plugin_refusing_its_options(self):
         cfg = self.write_config("""\
