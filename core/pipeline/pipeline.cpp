@@ -71,13 +71,13 @@ Pipeline::Outcome Pipeline::run() {
   changed_.wait(lock, [this] { return inputs_running_ == 0 || stop_requests_ > 0; });
   if (inputs_running_ > 0)
     spdlog::info("stopping: waiting up to {} ms for outputs to deliver", config_.service.grace_period_ns / 1'000'000);
+  const int stops_before = stop_requests_;  // a later one is the "second signal"
   lock.unlock();
   for (auto& i : inputs_) i->request_stop();
 
   // Drain: inputs return, then every emitted batch is acknowledged, all within the grace
   // period from now. A second signal ends the wait at once.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(config_.service.grace_period_ns);
-  const int stops_before = stop_requests_;
   bool drained = true;
   for (auto& i : inputs_) {
     while (true) {
