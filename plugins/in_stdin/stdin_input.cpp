@@ -3,8 +3,10 @@
 
 #include <logagent/plugin.hpp>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
@@ -29,6 +31,15 @@ const logagent_option kOptions[] = {
             "max_line_bytes, marked truncated=true, the rest discarded and counted",
      .example = "\"truncate\""},
 };
+
+// A pipe holds 64 KiB by default: a fast writer then wakes the reader every few hundred
+// lines. A larger pipe (up to the system's unprivileged limit, fs.pipe-max-size, 1 MiB by
+// default) lets each read take whole batches. Best effort: a refusal changes nothing.
+void widen_pipe(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+  fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
 
 int64_t realtime_ns() {
   timespec ts;
@@ -63,6 +74,7 @@ class StdinInput final : public logagent::Input {
   ~StdinInput() override { ::close(wakeup_); }
 
   logagent::Status run() override {
+    widen_pipe(STDIN_FILENO);
     pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wakeup_, POLLIN, 0}};
     while (!host_.should_stop()) {
       // Block only when there is nothing to read; before blocking, hand on what was read

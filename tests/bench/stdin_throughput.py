@@ -8,7 +8,7 @@ Not a test: figures go to docs/benchmarks.md.
 Peak RSS is the agent's own high-water mark (VmHWM in /proc/PID/status), sampled every
 5 ms: wait4's ru_maxrss would include the memory of the Python process that forked it.
 
-  python3 tests/bench/stdin_throughput.py --binary build/logagent [--lines 5000000] [--runs 3]
+  python3 tests/bench/stdin_throughput.py --binary build/logagent [--lines 5000000] [--runs 3] [--feed pipe file]
 """
 import argparse
 import os
@@ -60,22 +60,29 @@ def high_water_kib(pid):
     return 0
 
 
-def run_once(binary, config, data_path):
-    with open(os.devnull, "wb") as devnull:
+def run_once(binary, config, data_path, lines, feed):
+    """feed "pipe": stdin is a pipe from `cat` (how logs usually arrive on stdin);
+    "file": stdin is the file itself, which shows the agent's own limit without the pipe."""
+    with open(os.devnull, "wb") as devnull, open(data_path, "rb") as data:
         start = time.perf_counter()
-        feeder = subprocess.Popen(["cat", data_path], stdout=subprocess.PIPE)
-        agent = subprocess.Popen([binary, "run", "-c", config], stdin=feeder.stdout, stdout=devnull,
-                                 stderr=subprocess.PIPE)
-        feeder.stdout.close()
+        feeder = subprocess.Popen(["cat", data_path], stdout=subprocess.PIPE) if feed == "pipe" else None
+        agent = subprocess.Popen([binary, "run", "-c", config], stdin=feeder.stdout if feeder else data,
+                                 stdout=devnull, stderr=subprocess.PIPE)
+        if feeder:
+            feeder.stdout.close()
         peak_kib = 0
         while agent.poll() is None:
             peak_kib = max(peak_kib, high_water_kib(agent.pid))
             time.sleep(0.005)
         elapsed = time.perf_counter() - start
-        feeder.wait()
+        if feeder:
+            feeder.wait()
         err = agent.stderr.read().decode()
     if agent.returncode != 0:
         sys.exit(f"{config}: exit status {agent.returncode}\n{err}")
+    # The agent's own shutdown report must account for every line, or the figure means nothing.
+    if f"delivered_events={lines} " not in err or "failed_events=0 " not in err:
+        sys.exit(f"{config}: not every line was delivered:\n{err}")
     return elapsed, peak_kib
 
 
@@ -84,6 +91,8 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "logagent"))
     ap.add_argument("--lines", type=int, default=5_000_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--feed", nargs="+", choices=["pipe", "file"], default=["pipe", "file"],
+                    help="how stdin is fed: a pipe from cat, the file itself, or both (default)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="logagent-bench-") as tmp:
@@ -91,12 +100,14 @@ def main():
         generate(data, args.lines)
         size = os.path.getsize(data)
         print(f"{args.lines} lines of 200 bytes ({size / 2**20:.0f} MiB), {args.runs} runs each, median shown")
-        print(f"{'pipeline':<24} {'lines/s':>12} {'MiB/s':>8} {'peak RSS':>10}")
-        for name, config in PIPELINES.items():
-            results = [run_once(args.binary, os.path.join(ROOT, config), data) for _ in range(args.runs)]
-            elapsed = statistics.median(r[0] for r in results)
-            rss = max(r[1] for r in results)
-            print(f"{name:<24} {args.lines / elapsed:>12,.0f} {size / 2**20 / elapsed:>8,.0f} {rss / 1024:>7.1f} MiB")
+        print(f"{'pipeline':<24} {'stdin':<6} {'lines/s':>12} {'MiB/s':>8} {'peak RSS':>10}")
+        for feed in args.feed:
+            for name, config in PIPELINES.items():
+                results = [run_once(args.binary, os.path.join(ROOT, config), data, args.lines, feed) for _ in range(args.runs)]
+                elapsed = statistics.median(r[0] for r in results)
+                rss = max(r[1] for r in results)
+                print(f"{name:<24} {feed:<6} {args.lines / elapsed:>12,.0f} {size / 2**20 / elapsed:>8,.0f} "
+                      f"{rss / 1024:>7.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -212,7 +212,6 @@ class Backpressure(AgentTestCase):
         agent = self.start_agent(["run", "-c", config], plugin_path=FIXTURE_PATH)
         fd = agent.stdin.fileno()
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
-        pipe_capacity = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
         chunk = (b"x" * 199 + b"\n") * 512
         written = 0
         stalled_since = None
@@ -228,6 +227,8 @@ class Backpressure(AgentTestCase):
                     break
                 select.select([], [fd], [], 0.05)
         self.assertIsNotNone(stalled_since, "the agent never stopped reading")
+        # Asked now: the stdin input widens its pipe when it starts.
+        pipe_capacity = fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ
         consumed = written - pipe_capacity
         # Held back: what is unacknowledged (the limit, plus the one batch that may pass it),
         # plus the batch being filled and one read.
