@@ -7,13 +7,18 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace logagent::plugins::stdout_output::json {
 namespace {
 
-// ---- Plain runs, 8 bytes at a time (SWAR) ------------------------------------------------
+// ---- Plain runs, 16 bytes (SSE2) or 8 bytes (SWAR) at a time -----------------------------
 //
 // Log lines are mostly printable ASCII, so the encoder looks for the first byte that cannot
-// be copied verbatim a whole uint64 word at a time and copies everything before it at once.
+// be copied verbatim a whole vector or uint64 word at a time and copies everything before it
+// at once.
 
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
@@ -51,6 +56,20 @@ bool is_verbatim(unsigned char c) { return c < 0x80 && kAsciiEscapes[c] == 0; }
 // Length of the prefix of [p, p + n) that is copied unchanged.
 size_t verbatim_prefix(const char* p, size_t n) {
   size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time where SSE2 is there (every x86-64). A signed compare with 0x20 flags
+  // control characters and every byte >= 0x80 at once, since those are negative as int8.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i del = _mm_set1_epi8(0x7F);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, quote)),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, del)));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special))) return i + std::countr_zero(mask);
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t word;
     std::memcpy(&word, p + i, 8);  // unaligned load, one instruction on x86-64 and arm64

@@ -99,7 +99,7 @@ TEST(JsonString, PrintableAsciiIsVerbatim) {
   EXPECT_EQ(encode(all), "\"" + all + "\"");
 }
 
-// ---- the 8-byte word path ---------------------------------------------------------------
+// ---- the 16-byte vector and 8-byte word paths ---------------------------------------------------------------
 
 TEST(JsonString, OneEscapeAtEveryPositionOfTwoWords) {
   for (size_t position = 0; position < 16; ++position) {
@@ -138,6 +138,47 @@ TEST(JsonString, EveryLengthAroundTheWordSize) {
     const std::string input(length, 'z');
     EXPECT_EQ(encode(input), "\"" + input + "\"") << "length " << length;
     EXPECT_EQ(encode(input + "\t"), "\"" + input + "\\t\"") << "length " << length;
+  }
+}
+
+// Every byte value at every position of a 40-byte string: the 16-byte vector path (two
+// blocks), the 8-byte word path and the byte-at-a-time tail all see every kind of byte.
+// A lone byte >= 0x80 is never valid UTF-8, so it becomes U+FFFD.
+TEST(JsonString, EveryByteAtEveryPositionOfVectorWordAndTail) {
+  auto expected_for = [](unsigned char c) -> std::string {
+    switch (c) {
+      case '"':
+        return R"(\")";
+      case '\\':
+        return R"(\\)";
+      case '\b':
+        return R"(\b)";
+      case '\f':
+        return R"(\f)";
+      case '\n':
+        return R"(\n)";
+      case '\r':
+        return R"(\r)";
+      case '\t':
+        return R"(\t)";
+    }
+    if (c < 0x20 || c == 0x7F) {
+      char text[7];
+      std::snprintf(text, sizeof text, "\\u%04x", c);
+      return text;
+    }
+    if (c >= 0x80) return std::string(kFffd);
+    return std::string(1, static_cast<char>(c));
+  };
+  constexpr size_t kLength = 40;
+  for (size_t position = 0; position < kLength; ++position) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string input(kLength, 'q');
+      input[position] = static_cast<char>(byte);
+      const std::string expected = "\"" + std::string(position, 'q') + expected_for(static_cast<unsigned char>(byte)) +
+                                   std::string(kLength - 1 - position, 'q') + "\"";
+      ASSERT_EQ(encode(input), expected) << "position " << position << " byte " << byte;
+    }
   }
 }
 
