@@ -65,8 +65,7 @@ void LineReader::emit_line(const char* begin, size_t len, int64_t now_ns, logage
   uint32_t event = batch.append(now_ns);
   batch.set_borrowed(event, message_key_, std::string_view(begin, len));
   if (mark != LOGAGENT_NO_KEY) batch.set(event, mark, logagent::Value::boolean(true));
-  ++events_;
-  host_.add(lines_, 1);
+  ++events_;  // the "lines" counter is added once per read, not per line
 }
 
 void LineReader::cut_lines(int64_t now_ns) {
@@ -124,7 +123,9 @@ ssize_t LineReader::read_from(int fd, int64_t now_ns) {
   if (n <= 0) return n;
   end_ += static_cast<size_t>(n);
   host_.add(bytes_, static_cast<uint64_t>(n));
+  const uint32_t before = events_;
   cut_lines(now_ns);
+  host_.add(lines_, events_ - before);
   return n;
 }
 
@@ -133,6 +134,7 @@ void LineReader::finish(int64_t now_ns) {
   if (end_ > start_ && !discarding_) {
     size_t len = end_ - start_;
     emit_line(region_ + start_, len, now_ns, LOGAGENT_NO_KEY);  // no newline at the end
+    host_.add(lines_, 1);
   }
   start_ = end_ = scanned_ = 0;
   discarding_ = splitting_ = false;
