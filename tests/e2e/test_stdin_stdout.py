@@ -29,6 +29,7 @@ class StdinToStdoutJson(AgentTestCase):
             b'"message":"b\\rc"',  # a lone CR inside a line is data
             b'"message":"last"',
         ])
+        self.assertIn("emitted_events=5 lines=5 bytes=14 long_lines=0 discarded_bytes=0", err)
 
     def test_escaping_quotes_backslashes_and_control_characters(self):
         line = b'say "hi" \\ tab\there \x01\x1f\x7f'
@@ -83,7 +84,7 @@ class StdinToStdoutRaw(AgentTestCase):
         self.assertEqual(rc, 0, err)
         self.assertEqual(len(out), len(lines))
         self.assertEqual(hashlib.sha256(out).hexdigest(), hashlib.sha256(lines).hexdigest())
-        self.assertIn("emitted_events=1000000", err)
+        self.assertIn(f"emitted_events=1000000 lines=1000000 bytes={len(lines)} long_lines=0 discarded_bytes=0", err)
 
 
 class LongLines(AgentTestCase):
@@ -97,7 +98,7 @@ class LongLines(AgentTestCase):
             b'"message":"KLM"',
             b'"message":"short"',
         ])
-        self.assertIn("long_lines=1", err)
+        self.assertIn("emitted_events=4 lines=4 bytes=30 long_lines=1 discarded_bytes=0", err)
 
     def test_truncate_keeps_the_head_marks_it_and_counts_the_rest(self):
         cfg = stdin_stdout("json", 'max_line_bytes = 10\non_long_line = "truncate"')
@@ -107,8 +108,7 @@ class LongLines(AgentTestCase):
             b'"message":"0123456789","truncated":true',
             b'"message":"short"',
         ])
-        self.assertIn("long_lines=1", err)
-        self.assertIn("discarded_bytes=13", err)
+        self.assertIn("emitted_events=2 lines=2 bytes=30 long_lines=1 discarded_bytes=13", err)
 
     def test_long_line_larger_than_a_read(self):
         line = b"z" * 300_000
