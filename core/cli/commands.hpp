@@ -10,7 +10,7 @@ enum ExitStatus : int {
   kExitOk = 0,
   kExitInvalid = 1,      // bad usage, invalid configuration, unusable plugin library
   kExitInputFailed = 2,  // an input stopped with an error (the rest was delivered)
-  kExitUndelivered = 3,  // shutdown grace period ran out with batches unacknowledged
+  kExitUndelivered = 3,  // the grace period ran out: batches unacknowledged, or an input not stopping
 };
 
 int run_command(const std::string& config_file);

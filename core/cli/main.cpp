@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   auto* plugins = app.add_subcommand("plugins", "List the plugins found, or one plugin's options");
   plugins->add_option("name", plugin_name, "Plugin name");
 
-  app.footer("Exit status: 0 success, 1 invalid usage or configuration, 2 an input failed, 3 events left undelivered.");
+  app.footer(
+      "Exit status: 0 success, 1 invalid usage or configuration, 2 an input failed, 3 shutdown grace period ran out "
+      "(events unacknowledged or an input not stopping).");
 
   try {
     app.parse(argc, argv);

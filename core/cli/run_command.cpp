@@ -19,14 +19,27 @@ void print_errors(const std::vector<std::string>& errors) {
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
 }
 
+void print_count(const std::string& file, size_t count) {
+  std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), count, count == 1 ? "" : "s");
+}
+
 std::optional<LoadedPipeline> load_or_report(const std::string& file) {
   std::vector<std::string> errors;
   auto loaded = load_pipeline(file, errors);
   if (!loaded) {
     print_errors(errors);
-    std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
+    print_count(file, errors.size());
   }
   return loaded;
+}
+
+// Creates every instance; on failure prints each error and the count, as for the file.
+bool create_or_report(core::Pipeline& pipeline, const std::string& file) {
+  core::ConfigErrors errors;
+  if (pipeline.create(errors)) return true;
+  for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+  print_count(file, errors.size());
+  return false;
 }
 
 // Signals are taken by one thread with sigtimedwait, so no handler runs on a pipeline
@@ -78,12 +91,8 @@ int run_command(const std::string& file) {
   auto loaded = load_or_report(file);
   if (!loaded) return kExitInvalid;
   setup_logging(loaded->config.service.log_level);
-  core::ConfigErrors errors;
   auto pipeline = std::make_unique<core::Pipeline>(loaded->config);
-  if (!pipeline->create(errors)) {
-    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    return kExitInvalid;
-  }
+  if (!create_or_report(*pipeline, file)) return kExitInvalid;
   core::Pipeline::Outcome outcome;
   {
     SignalWatcher watcher(*pipeline);
@@ -113,13 +122,8 @@ int check_command(const std::string& file) {
   auto loaded = load_or_report(file);
   if (!loaded) return kExitInvalid;
   setup_logging(loaded->config.service.log_level == "info" ? "warn" : loaded->config.service.log_level);
-  core::ConfigErrors errors;
   core::Pipeline pipeline(loaded->config);
-  if (!pipeline.create(errors)) {
-    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
-    return kExitInvalid;
-  }
+  if (!create_or_report(pipeline, file)) return kExitInvalid;
   std::printf("%s: OK (%zu inputs, %zu filters, %zu outputs)\n", file.c_str(), loaded->config.inputs.size(),
               loaded->config.filters.size(), loaded->config.outputs.size());
   return kExitOk;

@@ -1,4 +1,7 @@
 // The host services behind the C ABI: thin adapters from C calls to core objects.
+//
+// Every function is noexcept: no C++ exception may cross into a plugin. Out of memory ends
+// the process (std::terminate), as plugin.h says; other failures are return values.
 #include "pipeline/host_table.hpp"
 
 #include "event/batch.hpp"
@@ -15,7 +18,7 @@ namespace {
 std::string_view view(logagent_str s) { return s.len == 0 ? std::string_view{} : std::string_view{s.ptr, s.len}; }
 logagent_str str(std::string_view s) { return logagent_str{s.data(), s.size()}; }
 
-void host_log(logagent_context* ctx, int32_t level, logagent_str message) {
+void host_log(logagent_context* ctx, int32_t level, logagent_str message) noexcept {
   spdlog::level::level_enum l = spdlog::level::info;
   switch (level) {
     case LOGAGENT_LOG_TRACE:
@@ -37,12 +40,12 @@ void host_log(logagent_context* ctx, int32_t level, logagent_str message) {
   spdlog::log(l, "{}: {}", ctx->label, view(message));
 }
 
-void host_set_error(logagent_context* ctx, logagent_str message) {
+void host_set_error(logagent_context* ctx, logagent_str message) noexcept {
   std::lock_guard lock(ctx->mutex);
   ctx->error.assign(view(message));
 }
 
-logagent_counter* host_counter(logagent_context* ctx, logagent_str name) {
+logagent_counter* host_counter(logagent_context* ctx, logagent_str name) noexcept {
   std::lock_guard lock(ctx->mutex);
   for (auto& c : ctx->counters) {
     if (c.name == view(name)) return &c;
@@ -52,7 +55,7 @@ logagent_counter* host_counter(logagent_context* ctx, logagent_str name) {
   return &c;
 }
 
-void host_counter_add(logagent_counter* counter, uint64_t delta) {
+void host_counter_add(logagent_counter* counter, uint64_t delta) noexcept {
   if (counter != nullptr) counter->value.fetch_add(delta, std::memory_order_relaxed);
 }
 
@@ -63,7 +66,7 @@ const OptionValue* find_option(const logagent_config* config, logagent_str name)
   return it == options.end() ? nullptr : &it->second;
 }
 
-logagent_bool host_config_get(const logagent_config* config, logagent_str name, logagent_value* out) {
+logagent_bool host_config_get(const logagent_config* config, logagent_str name, logagent_value* out) noexcept {
   const OptionValue* v = find_option(config, name);
   if (v == nullptr || out == nullptr) return 0;
   *out = logagent_value{};
@@ -101,7 +104,7 @@ logagent_bool host_config_get(const logagent_config* config, logagent_str name, 
 }
 
 logagent_bool host_config_item(const logagent_config* config, logagent_str name, uint32_t index, logagent_str* key,
-                               logagent_value* out) {
+                               logagent_value* out) noexcept {
   const OptionValue* v = find_option(config, name);
   if (v == nullptr || index >= v->items.size()) return 0;
   const auto& [k, text] = v->items[index];
@@ -114,29 +117,40 @@ logagent_bool host_config_item(const logagent_config* config, logagent_str name,
   return 1;
 }
 
-logagent_key host_intern_key(logagent_context* ctx, logagent_str name) { return ctx->keys->intern(view(name)); }
+logagent_key host_intern_key(logagent_context* ctx, logagent_str name) noexcept {
+  try {
+    return ctx->keys->intern(view(name));
+  } catch (const std::length_error& e) {
+    spdlog::error("{}: cannot intern field name \"{}\": {}", ctx->label, view(name), e.what());
+    return LOGAGENT_NO_KEY;
+  }
+}
 
 // Batches: the handle is the core's Batch.
-logagent_str host_batch_tag(const logagent_batch* b) { return str(from_handle(b)->tag()); }
-uint32_t host_batch_count(const logagent_batch* b) { return from_handle(b)->size(); }
-logagent_bool host_event_dropped(const logagent_batch* b, uint32_t e) { return from_handle(b)->dropped(e) ? 1 : 0; }
-int64_t host_event_time(const logagent_batch* b, uint32_t e) { return from_handle(b)->time(e); }
-logagent_field host_event_first_field(const logagent_batch* b, uint32_t e) { return from_handle(b)->first_field(e); }
-logagent_field host_event_find(const logagent_batch* b, uint32_t e, logagent_key key) {
+logagent_str host_batch_tag(const logagent_batch* b) noexcept { return str(from_handle(b)->tag()); }
+uint32_t host_batch_count(const logagent_batch* b) noexcept { return from_handle(b)->size(); }
+logagent_bool host_event_dropped(const logagent_batch* b, uint32_t e) noexcept {
+  return from_handle(b)->dropped(e) ? 1 : 0;
+}
+int64_t host_event_time(const logagent_batch* b, uint32_t e) noexcept { return from_handle(b)->time(e); }
+logagent_field host_event_first_field(const logagent_batch* b, uint32_t e) noexcept {
+  return from_handle(b)->first_field(e);
+}
+logagent_field host_event_find(const logagent_batch* b, uint32_t e, logagent_key key) noexcept {
   return from_handle(b)->find(e, key);
 }
 
-logagent_field host_field_next(const logagent_batch* b, logagent_field f) {
+logagent_field host_field_next(const logagent_batch* b, logagent_field f) noexcept {
   const FieldNode* node = from_handle(b)->field(f);
   return node ? node->next : LOGAGENT_NO_FIELD;
 }
 
-logagent_field host_field_first_child(const logagent_batch* b, logagent_field f) {
+logagent_field host_field_first_child(const logagent_batch* b, logagent_field f) noexcept {
   const FieldNode* node = from_handle(b)->field(f);
   return node ? node->first_child : LOGAGENT_NO_FIELD;
 }
 
-void host_field_read(const logagent_batch* b, logagent_field f, logagent_field_view* out) {
+void host_field_read(const logagent_batch* b, logagent_field f, logagent_field_view* out) noexcept {
   const FieldNode* node = from_handle(b)->field(f);
   if (node == nullptr) {
     *out = logagent_field_view{};
@@ -147,26 +161,28 @@ void host_field_read(const logagent_batch* b, logagent_field f, logagent_field_v
   out->value = node->value;
 }
 
-uint32_t host_event_append(logagent_batch* b, int64_t time_ns) { return from_handle(b)->append(time_ns); }
-void host_event_set_time(logagent_batch* b, uint32_t e, int64_t time_ns) { from_handle(b)->set_time(e, time_ns); }
-void host_event_drop(logagent_batch* b, uint32_t e) { from_handle(b)->drop(e); }
+uint32_t host_event_append(logagent_batch* b, int64_t time_ns) noexcept { return from_handle(b)->append(time_ns); }
+void host_event_set_time(logagent_batch* b, uint32_t e, int64_t time_ns) noexcept {
+  from_handle(b)->set_time(e, time_ns);
+}
+void host_event_drop(logagent_batch* b, uint32_t e) noexcept { from_handle(b)->drop(e); }
 
 logagent_field host_event_set(logagent_batch* b, uint32_t e, logagent_key key, const logagent_value* value,
-                              uint32_t flags) {
+                              uint32_t flags) noexcept {
   if (value == nullptr || key == LOGAGENT_NO_KEY) return LOGAGENT_NO_FIELD;
   return from_handle(b)->set(e, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
 }
 
 logagent_field host_field_append_child(logagent_batch* b, logagent_field parent, logagent_key key,
-                                       const logagent_value* value, uint32_t flags) {
+                                       const logagent_value* value, uint32_t flags) noexcept {
   if (value == nullptr) return LOGAGENT_NO_FIELD;
   return from_handle(b)->append_child(parent, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
 }
 
-char* host_batch_alloc(logagent_batch* b, size_t size) { return from_handle(b)->allocate(size); }
-logagent_bool host_batch_full(const logagent_batch* b) { return from_handle(b)->full() ? 1 : 0; }
+char* host_batch_alloc(logagent_batch* b, size_t size) noexcept { return from_handle(b)->allocate(size); }
+logagent_bool host_batch_full(const logagent_batch* b) noexcept { return from_handle(b)->full() ? 1 : 0; }
 
-logagent_batch* host_batch_new(logagent_context* ctx) {
+logagent_batch* host_batch_new(logagent_context* ctx) noexcept {
   if (ctx->input == nullptr) {
     spdlog::error("{}: batch_new is only for inputs", ctx->label);
     return nullptr;
@@ -174,20 +190,20 @@ logagent_batch* host_batch_new(logagent_context* ctx) {
   return to_handle(ctx->input->new_batch());
 }
 
-logagent_status host_emit(logagent_context* ctx, logagent_batch* b, uint64_t cookie) {
+logagent_status host_emit(logagent_context* ctx, logagent_batch* b, uint64_t cookie) noexcept {
   if (ctx->input == nullptr || b == nullptr) return LOGAGENT_ERROR;
   return static_cast<logagent_status>(ctx->input->emit(from_handle(b), cookie));
 }
 
-void host_batch_discard(logagent_context* ctx, logagent_batch* b) {
+void host_batch_discard(logagent_context* ctx, logagent_batch* b) noexcept {
   if (ctx->input != nullptr && b != nullptr) ctx->input->discard(from_handle(b));
 }
 
-logagent_bool host_should_stop(logagent_context* ctx) {
+logagent_bool host_should_stop(logagent_context* ctx) noexcept {
   return ctx->input != nullptr && ctx->input->should_stop() ? 1 : 0;
 }
 
-void host_complete(logagent_token* token, int32_t status) {
+void host_complete(logagent_token* token, int32_t status) noexcept {
   if (token != nullptr && token->output != nullptr) token->output->on_result(token, status);
 }
 

@@ -57,6 +57,18 @@ void InputRunner::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool InputRunner::wait_finished(std::chrono::steady_clock::time_point deadline) {
+  while (!finished()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+void InputRunner::detach() {
+  if (thread_.joinable()) thread_.detach();
+}
+
 bool InputRunner::wait_drained(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
   return room_.wait_until(lock, deadline, [this] { return inflight_batches_ == 0; });

@@ -33,6 +33,10 @@ class InputRunner {
   // Makes a blocked emit give up (the grace period is over).
   void abort() noexcept;
   void join();
+  // Polls finished() until `deadline`; true if the input's thread has returned.
+  bool wait_finished(std::chrono::steady_clock::time_point deadline);
+  // Lets the process exit with the thread still running (only before std::_Exit).
+  void detach();
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
   bool failed() const noexcept { return failed_; }
   // Waits until every emitted batch has been acknowledged, or until `deadline`.

@@ -90,8 +90,8 @@ void OutputWorker::on_result(logagent_token* token, int32_t status) {
   PipelineBatch* batch = token->batch;
   if (status == LOGAGENT_RETRY) {
     ++token->retries;
-    retries_.fetch_add(1, std::memory_order_relaxed);
     if (retry_limit_ == 0 || token->retries <= static_cast<uint64_t>(retry_limit_)) {
+      retries_.fetch_add(1, std::memory_order_relaxed);  // retries made, not RETRY answers
       int64_t delay = retry_backoff_ns_;
       for (uint32_t i = 1; i < token->retries && delay < retry_max_backoff_ns_; ++i) delay *= 2;
       delay = std::min(delay, retry_max_backoff_ns_);

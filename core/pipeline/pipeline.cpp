@@ -103,11 +103,21 @@ Pipeline::Outcome Pipeline::run() {
       undelivered += i->unacknowledged_batches();
     }
   }
-  for (auto& i : inputs_) i->join();
+  for (auto& i : inputs_) {
+    // An aborted emit returns at once, so an input still running a moment later ignores
+    // its stop: the agent exits without it rather than hang (the exit skips destructors).
+    if (!drained && !i->wait_finished(std::chrono::steady_clock::now() + std::chrono::seconds(1))) {
+      spdlog::error("{}: did not return after being asked to stop; exiting without it", i->instance().label());
+      i->detach();
+      continue;
+    }
+    i->join();
+  }
   for (auto& o : outputs_) o->stop();
   if (!drained) {
-    spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again",
-                  undelivered);
+    if (undelivered > 0)
+      spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again",
+                    undelivered);
     for (auto& o : outputs_) {
       if (o->outstanding() > 0) o->instance().leak();  // it may still complete into its memory
     }

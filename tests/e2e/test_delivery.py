@@ -120,7 +120,7 @@ class AcknowledgementPath(AgentTestCase):
         calls = read_record(record)
         self.assertEqual([c["status"] for c in calls.values()], ["retry"] * 4)
         self.assertIn("giving up on a batch of 1 events tagged \"stdin\" after 3 retries", err)
-        self.assertIn("failed_events=1 failed_batches=1", err)
+        self.assertIn("delivered_events=0 delivered_batches=0 retries=3 failed_events=1 failed_batches=1", err)
 
     def test_inputs_are_acknowledged_once_per_batch_with_the_merged_outcome(self):
         record = self.path("record.tsv")
@@ -280,6 +280,35 @@ class Shutdown(AgentTestCase):
         out, err = agent.communicate(timeout=30)
         self.assertEqual(agent.returncode, 0, err.decode())
         self.assertEqual(out, b"")
+
+    def test_an_input_that_ignores_stop_does_not_hang_the_agent(self):
+        acks = self.path("acks.tsv")
+        config = self.write_config(f"""
+            [service]
+            grace_period = "300ms"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = 3
+            per_batch = 2
+            ack_path = "{acks}"
+            ignore_stop = true
+
+            [[outputs]]
+            type = "stdout"
+            format = "raw"
+            """)
+        agent = self.start_agent(["run", "-c", config], plugin_path=FIXTURE_PATH)
+        time.sleep(0.5)
+        agent.send_signal(signal.SIGTERM)
+        out, err = agent.communicate(timeout=30)
+        self.assertEqual(agent.returncode, 3, err.decode())
+        self.assertEqual(out, b"line-1\nline-2\nline-3\n")
+        with open(acks) as f:
+            self.assertEqual(f.read(), "1\tok\n2\tok\n")
+        self.assertIn('inputs[0] (type "fixture_lines"): did not return after being asked to stop; exiting without it',
+                      err.decode())
+        self.assertNotIn("batches not acknowledged", err.decode())
 
 
 if __name__ == "__main__":

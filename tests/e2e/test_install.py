@@ -54,6 +54,13 @@ class InstalledTree(AgentTestCase):
         self.assertEqual(proc.stdout, b"HELLO\nMIXED CASE 42\n")
         self.assertIn('filters[0] (type "upper"): errors=0 changed=2', proc.stderr.decode())
 
+        # Installed with the example's own install rule, it joins the agent's built-in plugins.
+        subprocess.run(["cmake", "--install", example_build], check=True, stdout=subprocess.DEVNULL)
+        proc = subprocess.run([agent, "run", "-c", config], input=b"again\n", stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=self.env(), check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(proc.stdout, b"AGAIN\n")
+
 
 if __name__ == "__main__":
     unittest.main()

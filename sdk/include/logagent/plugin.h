@@ -204,7 +204,8 @@ typedef struct logagent_host {
 
   /* --- field names --- */
   /* Interns `name`; the same name always gives the same key, in every instance. Call it in
-   * create, not per event. Never returns LOGAGENT_NO_KEY. */
+   * create, not per event. Returns LOGAGENT_NO_KEY, after logging why, only when the agent
+   * already holds 65,536 distinct names; a field set with LOGAGENT_NO_KEY is not set. */
   logagent_key (*intern_key)(logagent_context* ctx, logagent_str name);
 
   /* --- reading a batch --- */
@@ -245,7 +246,8 @@ typedef struct logagent_host {
    * (an input may read() straight into it). OWNERSHIP: the batch's. LIFETIME: the batch's.
    * Never returns NULL (the agent aborts on out-of-memory, as for any allocation). */
   char* (*batch_alloc)(logagent_batch* batch, size_t size);
-  /* Bytes the batch occupies; inputs emit when batch_full() says so. */
+  /* True once the batch holds service.batch_max_events events or batch_max_bytes of
+   * strings; an input should emit it then. Appending more still works. */
   logagent_bool (*batch_full)(const logagent_batch* batch);
 
   /* --- inputs --- */
@@ -290,7 +292,9 @@ typedef struct logagent_plugin_descriptor {
    * passes it back to every callback and finally to destroy. Required for every kind. */
   void* (*create)(const logagent_host* host, logagent_context* ctx, const logagent_config* config);
   /* Releases an instance. Called after every other callback has returned and every token
-   * of an output has been completed. Required. */
+   * of an output has been completed. Not called when the agent exits with undelivered
+   * batches after the grace period (exit status 3): the process then ends without
+   * unloading anything, since an output may still complete into its own memory. Required. */
   void (*destroy)(void* instance);
 
   /* INPUT: reads until end of input (then returns OK), until input_stop / should_stop
@@ -301,12 +305,15 @@ typedef struct logagent_plugin_descriptor {
   void (*input_stop)(void* instance);
   /* INPUT: every output that the batch with `cookie` was routed to has finished with it.
    * status is OK (delivered) or ERROR (a permanent failure in at least one output). Batches
-   * of one input may be acknowledged out of order. Optional. */
+   * of one input may be acknowledged out of order. When filters dropped every event of a
+   * batch, input_ack runs at once, inside emit, on the input's own thread: input_ack must
+   * not call emit. Optional. */
   void (*input_ack)(void* instance, uint64_t cookie, int32_t status);
 
   /* FILTER: transforms the batch in place (set fields, drop events). Returns OK; ERROR
-   * is counted and logged and the batch continues unchanged from that filter's point of
-   * view. The batch is valid only during the call. Required for filters. */
+   * is counted and logged, and the batch goes on to the next filter and the outputs as the
+   * filter left it (changes made before the failure stay): a failing filter never loses
+   * events. The batch is valid only during the call. Required for filters. */
   int32_t (*filter)(void* instance, logagent_batch* batch);
 
   /* OUTPUT: delivers a batch. Returns OK, RETRY or ERROR when finished during the call, or

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
 namespace {
 
 using logagent::Status;
@@ -24,6 +26,8 @@ const logagent_option kOptions[] = {
     {"ack_path", LOGAGENT_OPTION_STRING, 0, nullptr,
      "File that gets one line per acknowledged batch: <cookie>\\t<ok|error>; cookies number batches from 1",
      "\"/tmp/fixture_lines_acks.tsv\""},
+    {"ignore_stop", LOGAGENT_OPTION_BOOL, 0, "false",
+     "After emitting, never return from run, whatever stop says: a misbehaving input", "true"},
 };
 
 class LinesInput final : public logagent::Input {
@@ -32,7 +36,8 @@ class LinesInput final : public logagent::Input {
       : host_(host),
         message_(host.intern("message")),
         count_(config.get_int("count")),
-        per_batch_(config.get_int("per_batch", 100)) {
+        per_batch_(config.get_int("per_batch", 100)),
+        ignore_stop_(config.get_bool("ignore_stop", false)) {
     if (count_ < 0) throw logagent::ConfigError("count must not be negative");
     if (per_batch_ < 1) throw logagent::ConfigError("per_batch must be at least 1");
     if (config.has("ack_path")) {
@@ -64,6 +69,7 @@ class LinesInput final : public logagent::Input {
       // ERROR means the agent is aborting and discarded the batch: nothing more to do.
       if (!host_.emit(batch.raw_mut(), ++cookie).ok()) break;
     }
+    while (ignore_stop_) ::sleep(1);
     return Status::Ok();
   }
 
@@ -83,6 +89,7 @@ class LinesInput final : public logagent::Input {
   logagent_key message_;
   int64_t count_;
   int64_t per_batch_;
+  bool ignore_stop_;
   fixture::UniqueFd acks_;
   std::atomic<bool> stop_{false};
 };
