@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -203,7 +205,8 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
   const bool is_default = node == nullptr;
   const std::string default_text = option.default_value ? option.default_value : "";
   auto wrong = [&]() -> std::optional<std::string> {
-    return "expected " + expected_text(option) + ", got " + (node ? toml_type_name(*node) : "an invalid default");
+    // A default is quoted by the caller already: say only what was expected.
+    return "expected " + expected_text(option) + (node ? ", got " + toml_type_name(*node) : std::string());
   };
   switch (option.type) {
     case LOGAGENT_OPTION_STRING:
@@ -216,9 +219,10 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       return std::nullopt;
     case LOGAGENT_OPTION_INT:
       if (is_default) {
-        auto v = parse_size_bytes(default_text);  // digits only: same as an integer
-        if (!v) return wrong();
-        out.integer = *v;
+        // An optional '-' and digits, as TOML writes an integer: no '+', spaces or units.
+        const char* end = default_text.data() + default_text.size();
+        auto [ptr, ec] = std::from_chars(default_text.data(), end, out.integer);
+        if (ec != std::errc{} || ptr != end) return wrong();
         return std::nullopt;
       }
       if (!node->is_integer()) return wrong();
@@ -226,7 +230,10 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       return std::nullopt;
     case LOGAGENT_OPTION_FLOAT:
       if (is_default) {
-        out.real = std::strtod(default_text.c_str(), nullptr);
+        // The whole text a finite number: "0.5s", "inf" and "1e999" are not defaults.
+        const char* end = default_text.data() + default_text.size();
+        auto [ptr, ec] = std::from_chars(default_text.data(), end, out.real);
+        if (ec != std::errc{} || ptr != end || !std::isfinite(out.real)) return wrong();
         return std::nullopt;
       }
       if (node->is_floating_point()) {
@@ -240,6 +247,7 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       return wrong();
     case LOGAGENT_OPTION_BOOL:
       if (is_default) {
+        if (default_text != "true" && default_text != "false") return wrong();
         out.boolean = default_text == "true";
         return std::nullopt;
       }
@@ -268,6 +276,9 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       return std::nullopt;
     }
     case LOGAGENT_OPTION_STRING_LIST: {
+      // default_value has no syntax for a list: a list option's default is always NULL.
+      if (is_default && option.default_value != nullptr)
+        return "default_value must be NULL for LOGAGENT_OPTION_STRING_LIST (the ABI has no syntax for a list default)";
       if (is_default) return std::nullopt;
       const toml::array* array = node->as_array();
       if (array == nullptr) return wrong();
@@ -280,6 +291,9 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       return std::nullopt;
     }
     case LOGAGENT_OPTION_STRING_TABLE: {
+      if (is_default && option.default_value != nullptr)
+        return "default_value must be NULL for LOGAGENT_OPTION_STRING_TABLE (the ABI has no syntax for a table "
+               "default)";
       if (is_default) return std::nullopt;
       const toml::table* table = node->as_table();
       if (table == nullptr) return wrong();

@@ -1,11 +1,20 @@
 // Loading a plugin library and validating its descriptor before calling into it.
 #include "plugin/plugin_library.hpp"
 
+// Same static library (logagent_core): the schema checks below are the config loader's own,
+// so a default that loads here is one the config loader accepts.
+#include "config/config_loader.hpp"
+#include "config/pipeline_config.hpp"
+
 #include <boost/dll/shared_library.hpp>
 
+#include <dlfcn.h>
+
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
+#include <fstream>
 
 namespace logagent::core {
 namespace {
@@ -36,7 +45,51 @@ void validate_options(const std::filesystem::path& file, const logagent_plugin_d
       if (std::strcmp(d.options[j].name, o.name) == 0)
         fail(file, "option \"" + std::string(o.name) + "\" is declared twice");
     }
+    const std::string option_of = "option \"" + std::string(o.name) + "\" of plugin \"" + d.name + "\"";
+    // The core takes these out of the section before the plugin sees its options, so the
+    // plugin's own would never reach it.
+    for (const logagent_option& common : common_options(d.kind)) {
+      if (std::strcmp(common.name, o.name) == 0)
+        fail(file, option_of + " is reserved: the core reads it for every " + std::string(kind_name(d.kind)));
+    }
+    if (o.default_value == nullptr) continue;
+    const std::string default_text = "\"" + std::string(o.default_value) + "\"";
+    if (o.required)
+      fail(file, option_of + " is required and has the default " + default_text +
+                     ": a required option must have default_value NULL");
+    OptionValue value;
+    if (auto problem = convert_option(o, nullptr, value))
+      fail(file, option_of + " has an invalid default " + default_text + ": " + *problem);
   }
+}
+
+// True when `file` can be read and does not start as an ELF file does.
+bool readable_but_not_elf(const std::filesystem::path& file) {
+  constexpr std::array<char, 4> kElfMagic = {'\x7f', 'E', 'L', 'F'};
+  std::array<char, 4> head{};
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  in.read(head.data(), head.size());
+  return in.gcount() != static_cast<std::streamsize>(head.size()) || head != kElfMagic;
+}
+
+// What dlopen said about `file`, read at once: Boost.DLL's error_code is "Bad file
+// descriptor" for every dlopen failure, so its own message ends with that whatever happened.
+// Boost's throwing load() reads dlerror() the same way, after the error_code overload.
+std::string dlopen_failure(const std::filesystem::path& file) {
+  const char* error = dlerror();
+  std::string reason = error != nullptr ? error : "dlopen failed without saying why";
+  // dlerror names the path it was given (Boost adds "./" to a bare file name); our message
+  // already starts with the file.
+  for (const std::string& prefix : {file.string() + ": ", "./" + file.string() + ": "}) {
+    if (reason.starts_with(prefix)) {
+      reason.erase(0, prefix.size());
+      break;
+    }
+  }
+  // "file too short" or "invalid ELF header" alone do not say the file is no library at all.
+  if (readable_but_not_elf(file)) reason = "not an ELF shared object (" + reason + ")";
+  return reason;
 }
 
 }  // namespace
@@ -70,17 +123,20 @@ std::string_view section_name(uint32_t kind) noexcept {
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file) {
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->file_ = file;
-  try {
-    lib->library_.load(boost::dll::fs::path(file.string()),
-                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& e) {
-    fail(file, std::string("not a loadable library: ") + e.what());
-  }
+  boost::dll::fs::error_code error;
+  lib->library_.load(boost::dll::fs::path(file.string()),
+                     boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
+  if (error) fail(file, "not a loadable library: " + dlopen_failure(file));
   if (!lib->library_.has(LOGAGENT_PLUGIN_ENTRY_SYMBOL))
     fail(file, "not a logagent plugin: no exported symbol " LOGAGENT_PLUGIN_ENTRY_SYMBOL);
 
   auto entry = lib->library_.get<std::remove_pointer_t<logagent_plugin_entry_fn>>(LOGAGENT_PLUGIN_ENTRY_SYMBOL);
-  const logagent_plugin_descriptor* raw = entry(LOGAGENT_ABI_MAJOR, LOGAGENT_ABI_MINOR);
+  const logagent_plugin_descriptor* raw = nullptr;
+  try {
+    raw = entry(LOGAGENT_ABI_MAJOR, LOGAGENT_ABI_MINOR);
+  } catch (...) {  // a C++ plugin breaking the rule that nothing crosses the C boundary
+    fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " threw an exception");
+  }
   if (raw == nullptr)
     fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " returned no descriptor (the plugin refused this agent's ABI)");
 

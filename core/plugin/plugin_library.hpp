@@ -22,14 +22,17 @@ class PluginLoadError : public std::runtime_error {
 std::string_view kind_name(uint32_t kind) noexcept;     // "input", "filter", "output"
 std::string_view section_name(uint32_t kind) noexcept;  // "inputs", "filters", "outputs"
 
-// Instances, retained batches and pending tokens hold a shared_ptr to the library that
-// made them, so the code they point into stays mapped until the last of them is gone.
+// Each instance holds a shared_ptr to its library, and the pipeline destroys instances only
+// after the batches and tokens that reach them, so a library's code stays mapped while any
+// of it can run.
 class PluginLibrary {
  public:
   // Loads `file` and validates its descriptor before any plugin callback runs:
   // not a loadable library, no logagent_plugin_entry, entry returning NULL, a descriptor
   // too short, another ABI major, a newer ABI minor, an unknown kind, an invalid name,
-  // missing callbacks for its kind or an invalid option schema each throw PluginLoadError.
+  // missing callbacks for its kind or an invalid option schema (a bad name or type, a name
+  // declared twice or reserved by the core for the kind, a required option with a default,
+  // a default the config loader would refuse) each throw PluginLoadError.
   static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
 
   const logagent_plugin_descriptor& descriptor() const noexcept { return descriptor_; }

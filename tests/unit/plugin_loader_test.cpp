@@ -16,14 +16,15 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
 using namespace logagent::core;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::StartsWith;
 
 namespace {
 
@@ -86,15 +87,85 @@ TEST(PluginLoad, BadName) {
             fixture("bad_name").string() + ": invalid plugin name (expected 1 to 64 characters of [a-z0-9_])");
 }
 
+TEST(PluginLoad, ReservedOptionName) {
+  EXPECT_EQ(load_error(fixture("reserved_option")),
+            fixture("reserved_option").string() +
+                ": option \"match\" of plugin \"reserved_option\" is reserved: the core reads it for every output");
+}
+
+TEST(PluginLoad, RequiredOptionWithDefault) {
+  EXPECT_EQ(load_error(fixture("required_default")),
+            fixture("required_default").string() +
+                ": option \"path\" of plugin \"required_default\" is required and has the default \"out.log\": a "
+                "required option must have default_value NULL");
+}
+
+TEST(PluginLoad, InvalidDefault) {
+  // Refused when the library loads, not later at whichever section first leaves it unset.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"bad_default_bool", "\"yes\": expected true or false"},
+      {"bad_default_int", "\"10KiB\": expected an integer"},
+      {"bad_default_float", "\"0.5s\": expected a number"},
+      {"bad_default_duration", "\"soon\": expected a duration such as \"250ms\", \"5s\" or \"1m\""},
+      {"bad_default_list",
+       "\"a,b\": default_value must be NULL for LOGAGENT_OPTION_STRING_LIST (the ABI has no syntax for a list "
+       "default)"},
+      {"bad_default_table",
+       "\"key=value\": default_value must be NULL for LOGAGENT_OPTION_STRING_TABLE (the ABI has no syntax for a "
+       "table default)"},
+  };
+  for (const auto& [name, problem] : cases) {
+    EXPECT_EQ(load_error(fixture(name)), fixture(name).string() + ": option \"setting\" of plugin \"" + name +
+                                             "\" has an invalid default " + problem);
+  }
+}
+
+// The loader checks defaults with the config loader's convert_option: exactly these texts pass.
+TEST(PluginLoad, DefaultsParseStrictly) {
+  auto accepts = [](uint32_t type, const char* text) {
+    logagent_option option{"o", type, 0, text, "", nullptr};
+    OptionValue value;
+    return !convert_option(option, nullptr, value).has_value();
+  };
+  for (const char* ok : {"0", "42", "-12", "007", "9223372036854775807", "-9223372036854775808"})
+    EXPECT_TRUE(accepts(LOGAGENT_OPTION_INT, ok)) << ok;
+  for (const char* bad : {"", "-", "+1", " 1", "1 ", "1KiB", "1.0", "1e3", "0x10", "9223372036854775808"})
+    EXPECT_FALSE(accepts(LOGAGENT_OPTION_INT, bad)) << '"' << bad << '"';
+  for (const char* ok : {"0", "0.5", "-1.25", "1e3", "2"}) EXPECT_TRUE(accepts(LOGAGENT_OPTION_FLOAT, ok)) << ok;
+  for (const char* bad : {"", "0.5s", " 1", "1 ", "inf", "-inf", "nan", "1e999", "0x1p3", "1,5"})
+    EXPECT_FALSE(accepts(LOGAGENT_OPTION_FLOAT, bad)) << '"' << bad << '"';
+  EXPECT_TRUE(accepts(LOGAGENT_OPTION_BOOL, "true"));
+  EXPECT_TRUE(accepts(LOGAGENT_OPTION_BOOL, "false"));
+  for (const char* bad : {"", "True", "FALSE", "yes", "1", "0", "true "})
+    EXPECT_FALSE(accepts(LOGAGENT_OPTION_BOOL, bad)) << '"' << bad << '"';
+  // Lists and tables have no default syntax: only NULL, which convert_option is not asked about.
+  EXPECT_FALSE(accepts(LOGAGENT_OPTION_STRING_LIST, ""));
+  EXPECT_FALSE(accepts(LOGAGENT_OPTION_STRING_TABLE, ""));
+
+  logagent_option f{"f", LOGAGENT_OPTION_FLOAT, 0, "-2.5e-1", "", nullptr};
+  OptionValue value;
+  ASSERT_EQ(convert_option(f, nullptr, value), std::nullopt);
+  EXPECT_DOUBLE_EQ(value.real, -0.25);
+  logagent_option i{"i", LOGAGENT_OPTION_INT, 0, "-17", "", nullptr};
+  ASSERT_EQ(convert_option(i, nullptr, value), std::nullopt);
+  EXPECT_EQ(value.integer, -17);
+  logagent_option b{"b", LOGAGENT_OPTION_BOOL, 0, "false", "", nullptr};
+  value.boolean = true;
+  ASSERT_EQ(convert_option(b, nullptr, value), std::nullopt);
+  EXPECT_FALSE(value.boolean);
+}
+
 TEST(PluginLoad, NotALibrary) {
   const fs::path file = fixture("not_a_library");
   ASSERT_TRUE(fs::is_regular_file(file)) << file;
-  EXPECT_THAT(load_error(file), StartsWith(file.string() + ": not a loadable library: "));
+  // dlerror's own words, without the file name twice and without Boost.DLL's "Bad file descriptor".
+  EXPECT_EQ(load_error(file), file.string() + ": not a loadable library: not an ELF shared object (file too short)");
 }
 
 TEST(PluginLoad, MissingFile) {
   const fs::path file = kFixtures / "no_such_case" / "no_such_case.so";
-  EXPECT_THAT(load_error(file), StartsWith(file.string() + ": not a loadable library: "));
+  EXPECT_EQ(load_error(file),
+            file.string() + ": not a loadable library: cannot open shared object file: No such file or directory");
 }
 
 TEST(PluginLoad, FailingCreateStillLoads) {
@@ -203,7 +274,8 @@ TEST(PluginDiscover, UnusableLibrariesReportedOthersStayUsable) {
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0],
             fixture("bad_major").string() + ": incompatible ABI major version (plugin ABI 2.0, agent ABI 1.0)");
-  EXPECT_THAT(errors[1], StartsWith(fixture("not_a_library").string() + ": not a loadable library: "));
+  EXPECT_EQ(errors[1],
+            fixture("not_a_library").string() + ": not a loadable library: not an ELF shared object (file too short)");
   EXPECT_EQ(errors[2],
             fixture("missing_callback").string() + ": output plugin \"missing_callback\" lacks output_write");
   EXPECT_NE(registry.find(LOGAGENT_KIND_INPUT, "stdin"), nullptr);
