@@ -5,14 +5,37 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #ifndef LOGAGENT_VERSION
 #define LOGAGENT_VERSION "0.0.0"
 #endif
 
+namespace {
+
+// A closed standard descriptor would be taken by the next file the agent opens: stdin
+// would then read a plugin's eventfd, stdout would write into a socket. Started with one
+// closed, the agent gets /dev/null there, as daemons do.
+void open_closed_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (opened >= 0 && opened != fd) {  // a lower one was closed too and got it: next turn
+      dup2(opened, fd);
+      close(opened);
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace logagent::cli;
+  open_closed_standard_fds();
   CLI::App app{"logagent: collects logs through input, filter and output plugins wired by a TOML pipeline"};
   app.require_subcommand(0, 1);
   bool version = false;

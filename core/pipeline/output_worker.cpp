@@ -46,6 +46,16 @@ void OutputWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void OutputWorker::abandon() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;  // no further writes start
+  }
+  wake_.notify_all();
+  instance_.leak();
+  if (thread_.joinable()) thread_.detach();
+}
+
 void OutputWorker::enqueue(logagent_token* token) {
   std::lock_guard lock(mutex_);
   ready_.push_back(token);

@@ -26,6 +26,9 @@ class OutputWorker {
   void start();
   // Finishes the thread; deliveries still queued are left unacknowledged.
   void stop();
+  // Leaves the thread running and the instance undestroyed, for a process about to exit
+  // with deliveries outstanding (the plugin may still complete into its own memory).
+  void abandon() noexcept;
 
   // From input threads: deliver this batch to this output.
   void enqueue(logagent_token* token);

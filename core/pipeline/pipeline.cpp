@@ -113,14 +113,15 @@ Pipeline::Outcome Pipeline::run() {
     }
     i->join();
   }
-  for (auto& o : outputs_) o->stop();
-  if (!drained) {
+  if (drained) {
+    for (auto& o : outputs_) o->stop();
+  } else {
+    // Outputs are not joined: one may be blocked in a write that never returns (a reader
+    // of stdout that stopped reading). The process exits without destroying anything.
     if (undelivered > 0)
       spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again",
                     undelivered);
-    for (auto& o : outputs_) {
-      if (o->outstanding() > 0) o->instance().leak();  // it may still complete into its memory
-    }
+    for (auto& o : outputs_) o->abandon();
   }
   log_report();
   bool input_failed = false;

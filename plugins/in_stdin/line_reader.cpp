@@ -35,7 +35,11 @@ void LineReader::start_batch() {
   end_ = tail;
 }
 
-bool LineReader::batch_full() const { return batch_ != nullptr && logagent::Batch(host_.raw(), batch_).full(); }
+// A batch without events is never full: its read region alone may reach batch_max_bytes,
+// and a full empty batch could never be handed on.
+bool LineReader::batch_full() const { return batch_ != nullptr && events_ != 0 && limits_reached(); }
+
+bool LineReader::limits_reached() const { return logagent::Batch(host_.raw(), batch_).full(); }
 
 bool LineReader::flush() {
   if (batch_ == nullptr || events_ == 0) return true;
@@ -65,56 +69,71 @@ void LineReader::emit_line(const char* begin, size_t len, int64_t now_ns, logage
   uint32_t event = batch.append(now_ns);
   batch.set_borrowed(event, message_key_, std::string_view(begin, len));
   if (mark != LOGAGENT_NO_KEY) batch.set(event, mark, logagent::Value::boolean(true));
-  ++events_;  // the "lines" counter is added once per read, not per line
+  ++events_;
+}
+
+size_t LineReader::without_cr(size_t begin, size_t len) const {
+  return len > 0 && region_[begin + len - 1] == '\r' ? len - 1 : len;
 }
 
 void LineReader::cut_lines(int64_t now_ns) {
-  while (true) {
+  uint64_t lines = 0;  // input lines ended here; the counter is added to once per call
+  const size_t max = options_.max_line_bytes;
+  // Cutting borrows the read region and allocates nothing, so a batch that becomes full
+  // while lines are cut has reached batch_max_events: stop there, the rest goes to the next
+  // batch. One already full before is full by bytes (its read region alone reaches
+  // batch_max_bytes): its lines are cut all the same, since they are in its memory already.
+  const bool stop_when_full = !limits_reached();
+  while (!(stop_when_full && limits_reached())) {
     char* from = region_ + start_ + scanned_;
     auto* nl = static_cast<char*>(std::memchr(from, '\n', end_ - start_ - scanned_));
     size_t len = nl ? static_cast<size_t>(nl - (region_ + start_)) : end_ - start_;
     if (discarding_) {
-      // Truncate mode: drop bytes up to the end of the over-long line.
-      host_.add(discarded_bytes_, nl ? len : len);
+      // Truncate mode: drop bytes up to the end of the over-long line (its CR is not data).
+      host_.add(discarded_bytes_, nl ? without_cr(start_, len) : len);
       if (!nl) {
         start_ = end_;
         scanned_ = 0;
-        return;
+        break;
       }
       discarding_ = false;
       start_ += len + 1;
       scanned_ = 0;
+      ++lines;
       continue;
     }
-    if (len > options_.max_line_bytes) {
+    // A CR right after max bytes may be the CR of a CRLF, which is not part of the line:
+    // wait for the next byte before calling the line too long.
+    const bool maybe_crlf = len == max + 1 && region_[start_ + max] == '\r';
+    if (len > max && !maybe_crlf) {
       const char* line = region_ + start_;
       if (!splitting_) host_.add(long_lines_, 1);  // once per line, not per piece
       if (options_.long_lines == LongLines::Split) {
         // Every piece but the last is marked partial, as in the CRI log format, so a
         // consumer can join the pieces back into the line.
-        emit_line(line, options_.max_line_bytes, now_ns, partial_key_);
-        start_ += options_.max_line_bytes;
+        emit_line(line, max, now_ns, partial_key_);
+        start_ += max;
         scanned_ = 0;
         splitting_ = true;
         continue;
       }
-      emit_line(line, options_.max_line_bytes, now_ns, truncated_key_);
-      start_ += options_.max_line_bytes;
+      emit_line(line, max, now_ns, truncated_key_);
+      start_ += max;
       scanned_ = 0;
       discarding_ = true;
       continue;
     }
     if (!nl) {
       scanned_ = len;
-      return;
+      break;
     }
-    size_t content = len;
-    if (content > 0 && region_[start_ + content - 1] == '\r') --content;  // CRLF
-    emit_line(region_ + start_, content, now_ns, LOGAGENT_NO_KEY);
+    emit_line(region_ + start_, without_cr(start_, len), now_ns, LOGAGENT_NO_KEY);
     start_ += len + 1;
     scanned_ = 0;
     splitting_ = false;
+    ++lines;
   }
+  if (lines != 0) host_.add(lines_, lines);
 }
 
 ssize_t LineReader::read_from(int fd, int64_t now_ns) {
@@ -123,18 +142,31 @@ ssize_t LineReader::read_from(int fd, int64_t now_ns) {
   if (n <= 0) return n;
   end_ += static_cast<size_t>(n);
   host_.add(bytes_, static_cast<uint64_t>(n));
-  const uint32_t before = events_;
   cut_lines(now_ns);
-  host_.add(lines_, events_ - before);
   return n;
 }
 
-void LineReader::finish(int64_t now_ns) {
+bool LineReader::emit_full_batches(int64_t now_ns) {
+  while (batch_full()) {
+    if (!flush()) return false;
+    cut_lines(now_ns);  // lines read after the full batch's last one came along
+  }
+  return true;
+}
+
+void LineReader::finish(int64_t now_ns, bool end_of_input) {
   if (batch_ == nullptr) return;
+  if (!emit_full_batches(now_ns)) return;
   if (end_ > start_ && !discarding_) {
-    size_t len = end_ - start_;
-    emit_line(region_ + start_, len, now_ns, LOGAGENT_NO_KEY);  // no newline at the end
+    const size_t len = end_ - start_;
+    if (end_of_input) {
+      emit_line(region_ + start_, without_cr(start_, len), now_ns, LOGAGENT_NO_KEY);  // no newline at the end
+    } else {
+      emit_line(region_ + start_, len, now_ns, partial_key_);  // the rest never came
+    }
     host_.add(lines_, 1);
+  } else if (discarding_) {
+    host_.add(lines_, 1);  // the over-long line ended with the input
   }
   start_ = end_ = scanned_ = 0;
   discarding_ = splitting_ = false;

@@ -25,12 +25,18 @@ class LineReader {
   LineReader(logagent::Host host, LineReaderOptions options);
   ~LineReader();
 
-  // Reads what fd has (one read call) and cuts lines. Returns bytes read, 0 at end of
-  // input, -1 on error (errno set; EINTR/EAGAIN are returned too for the caller to retry).
+  // Reads what fd has (one read call) and cuts lines until the batch is full. Returns bytes
+  // read, 0 at end of input, -1 on error (errno set; EINTR/EAGAIN are returned too for the
+  // caller to retry).
   ssize_t read_from(int fd, int64_t now_ns);
-  // Ends input: a last line without newline becomes an event.
-  void finish(int64_t now_ns);
-  // Hands the current batch to the pipeline (no-op when it holds no event).
+  // While the batch is full: hands it on and cuts the lines already read into the next.
+  // False when the agent is aborting.
+  bool emit_full_batches(int64_t now_ns);
+  // Ends input. At end of input a last line without newline is a line like any other; when
+  // stopped early, the unfinished line read so far becomes an event marked partial=true.
+  void finish(int64_t now_ns, bool end_of_input);
+  // Hands the current batch to the pipeline (no-op when it holds no event). False when the
+  // agent is aborting.
   bool flush();
   bool batch_full() const;
 
@@ -38,7 +44,10 @@ class LineReader {
   void start_batch();
   void ensure_room();
   void cut_lines(int64_t now_ns);
+  bool limits_reached() const;  // the host's batch_full, whatever the event count
   void emit_line(const char* begin, size_t len, int64_t now_ns, logagent_key mark);
+  // Length without one trailing '\r' (the CR of a CRLF).
+  size_t without_cr(size_t begin, size_t len) const;
 
   logagent::Host host_;
   LineReaderOptions options_;

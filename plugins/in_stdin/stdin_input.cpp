@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -68,7 +69,7 @@ LineReaderOptions read_options(const logagent::Config& config) {
 class StdinInput final : public logagent::Input {
  public:
   StdinInput(logagent::Host host, const logagent::Config& config)
-      : host_(host), reader_(host, read_options(config)), wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+      : claim_(), host_(host), reader_(host, read_options(config)), wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wakeup_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
   }
   ~StdinInput() override { ::close(wakeup_); }
@@ -76,6 +77,7 @@ class StdinInput final : public logagent::Input {
   logagent::Status run() override {
     widen_pipe(STDIN_FILENO);
     pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wakeup_, POLLIN, 0}};
+    bool at_end = false;
     while (!host_.should_stop()) {
       // Block only when there is nothing to read; before blocking, hand on what was read
       // so a slow writer's lines are not held back waiting for a full batch.
@@ -90,14 +92,18 @@ class StdinInput final : public logagent::Input {
       }
       if (fds[1].revents != 0) break;  // stop()
       ssize_t n = reader_.read_from(STDIN_FILENO, realtime_ns());
-      if (n == 0) break;  // end of input
+      if (n == 0) {
+        at_end = true;
+        break;
+      }
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
         return fail("read", errno);
       }
-      if (reader_.batch_full() && !reader_.flush()) return logagent::Status::Ok();
+      if (!reader_.emit_full_batches(realtime_ns())) return logagent::Status::Ok();
     }
-    reader_.finish(realtime_ns());
+    // Stopped before the end of input: an unfinished line is delivered, marked partial.
+    reader_.finish(realtime_ns(), at_end);
     reader_.flush();
     return logagent::Status::Ok();
   }
@@ -109,11 +115,27 @@ class StdinInput final : public logagent::Input {
 
  private:
   logagent::Status fail(const char* what, int err) {
-    reader_.finish(realtime_ns());
+    reader_.finish(realtime_ns(), false);
     reader_.flush();  // what was read is still delivered
     throw std::runtime_error(std::string(what) + " on standard input failed: " + std::strerror(err));
   }
 
+  // Two instances would take turns reading one stream and cut lines between them.
+  class OnlyInstance {
+   public:
+    OnlyInstance() {
+      if (taken_.exchange(true))
+        throw logagent::ConfigError("standard input is already read by another stdin input; use one");
+    }
+    ~OnlyInstance() { taken_.store(false); }
+    OnlyInstance(const OnlyInstance&) = delete;
+    OnlyInstance& operator=(const OnlyInstance&) = delete;
+
+   private:
+    static inline std::atomic<bool> taken_{false};
+  };
+
+  OnlyInstance claim_;  // first member: nothing else is set up when it refuses
   logagent::Host host_;
   LineReader reader_;
   int wakeup_;

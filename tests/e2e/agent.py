@@ -33,6 +33,9 @@ class AgentTestCase(unittest.TestCase):
             f.write(textwrap.dedent(text))
         return p
 
+    def bin(self):
+        return BIN
+
     def env(self, plugin_path=None):
         e = dict(os.environ)
         e.pop("LOGAGENT_PLUGIN_PATH", None)

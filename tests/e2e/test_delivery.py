@@ -240,6 +240,28 @@ class Backpressure(AgentTestCase):
         self.assertIn("batches not acknowledged", err.decode())
 
 
+class Batching(AgentTestCase):
+    def test_batches_hold_at_most_batch_max_events(self):
+        record = self.path("record.tsv")
+        lines = [f"line {i}" for i in range(1000)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 10
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            """, stdin="".join(l + "\n" for l in lines).encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        self.assertEqual([m for c in calls.values() for m in c["messages"]], lines)
+        self.assertEqual({len(c["messages"]) for c in calls.values()}, {10})
+        self.assertIn("delivered_events=1000 delivered_batches=100 ", err)
+
+
 class Shutdown(AgentTestCase):
     def test_sigterm_drains_what_was_read_and_exits_zero(self):
         record = self.path("record.tsv")
@@ -265,6 +287,55 @@ class Shutdown(AgentTestCase):
         messages = [m for c in read_record(record).values() for m in c["messages"]]
         self.assertEqual(messages, ["first", "second", "third"])
         self.assertIn("received SIGTERM", err.decode())
+
+    def test_an_unfinished_line_at_stop_is_delivered_marked_partial(self):
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "stdout"
+            """)
+        agent = self.start_agent(["run", "-c", config])
+        agent.stdin.write(b"whole\nhalf a li")
+        agent.stdin.flush()
+        time.sleep(0.5)
+        agent.send_signal(signal.SIGTERM)
+        agent.wait(timeout=30)  # stdin stays open: the line is unfinished, not ended by EOF
+        out, err = agent.stdout.read(), agent.stderr.read().decode()
+        for f in (agent.stdin, agent.stdout, agent.stderr):
+            f.close()
+        self.assertEqual(agent.returncode, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"whole"', b'"message":"half a li","partial":true'])
+
+    def test_a_stdout_nobody_reads_does_not_hold_the_agent_past_the_grace_period(self):
+        config = self.write_config("""
+            [service]
+            grace_period = "500ms"
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "stdout"
+            format = "raw"
+            """)
+        agent = self.start_agent(["run", "-c", config])  # its stdout pipe is never read
+        agent.stdin.write(b"x" * 199 + b"\n" * 1)
+        chunk = (b"y" * 199 + b"\n") * 5000  # 1 MB: more than the stdout pipe holds
+        agent.stdin.write(chunk)
+        agent.stdin.flush()
+        time.sleep(1)
+        agent.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        agent.wait(timeout=30)
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(agent.returncode, 3)
+        err = agent.stderr.read().decode()
+        self.assertIn("batches not acknowledged", err)
+        agent.stdout.close()
+        agent.stdin.close()
+        agent.stderr.close()
 
     def test_sigint_with_idle_input_exits_promptly(self):
         config = self.write_config("""

@@ -98,7 +98,7 @@ class LongLines(AgentTestCase):
             b'"message":"KLM"',
             b'"message":"short"',
         ])
-        self.assertIn("emitted_events=4 lines=4 bytes=30 long_lines=1 discarded_bytes=0", err)
+        self.assertIn("emitted_events=4 lines=2 bytes=30 long_lines=1 discarded_bytes=0", err)
 
     def test_truncate_keeps_the_head_marks_it_and_counts_the_rest(self):
         cfg = stdin_stdout("json", 'max_line_bytes = 10\non_long_line = "truncate"')
@@ -109,6 +109,21 @@ class LongLines(AgentTestCase):
             b'"message":"short"',
         ])
         self.assertIn("emitted_events=2 lines=2 bytes=30 long_lines=1 discarded_bytes=13", err)
+
+    def test_crlf_is_not_counted_in_the_line_length(self):
+        for mode in ("split", "truncate"):
+            cfg = stdin_stdout("json", f'max_line_bytes = 10\non_long_line = "{mode}"')
+            rc, out, err = self.run_pipeline(cfg, stdin=b"0123456789\r\nabcdefghij\r")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(self.json_bodies(out), [b'"message":"0123456789"', b'"message":"abcdefghij"'], mode)
+            self.assertIn("emitted_events=2 lines=2 bytes=23 long_lines=0 discarded_bytes=0", err)
+
+    def test_truncate_does_not_count_the_cr_as_discarded(self):
+        cfg = stdin_stdout("json", 'max_line_bytes = 4\non_long_line = "truncate"')
+        rc, out, err = self.run_pipeline(cfg, stdin=b"abcdefg\r\nxy\r\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"abcd","truncated":true', b'"message":"xy"'])
+        self.assertIn("emitted_events=2 lines=2 bytes=13 long_lines=1 discarded_bytes=3", err)
 
     def test_long_line_larger_than_a_read(self):
         line = b"z" * 300_000
@@ -185,6 +200,34 @@ class Usage(AgentTestCase):
         rc, out, err = self.run_agent(["check", "-c", cfg])
         self.assertEqual(rc, 1)
         self.assertIn(cfg + ':4:1: outputs[0] (type "stdout"): cannot start: format must be "json" or "raw", got "xml"', err)
+
+    def test_two_stdin_inputs_are_refused(self):
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+            tag = "a"
+
+            [[inputs]]
+            type = "stdin"
+            tag = "b"
+
+            [[outputs]]
+            type = "stdout"
+            """)
+        rc, out, err = self.run_agent(["check", "-c", config])
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(err, f'{config}:6:1: inputs[1] (type "stdin"): cannot start: standard input is already read '
+                              f'by another stdin input; use one\n{config}: 1 error\n')
+
+    def test_closed_stdin_is_an_empty_input(self):
+        import subprocess
+        config = self.write_config(stdin_stdout())
+        proc = subprocess.run([self.bin(), "run", "-c", config], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=self.env(), timeout=30,
+                              preexec_fn=lambda: __import__("os").close(0))
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(proc.stdout, b"")
+        self.assertIn("emitted_events=0 lines=0 bytes=0", proc.stderr.decode())
 
     def test_run_with_missing_file(self):
         rc, out, err = self.run_agent(["run", "-c", self.path("nope.toml")])
