@@ -7,19 +7,22 @@
 namespace logagent::core {
 
 char* Arena::allocate_slow(size_t size) {
-  // Move to the next kept chunk that fits; otherwise add one (oversized for huge strings).
-  while (current_ + 1 < chunks_.size()) {
+  if (size > chunk_size_) {
+    // A chunk of its own, placed before the current one: the kept chunks after the current
+    // one stay next in line, instead of being skipped and joined by new ones every time.
+    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(current_),
+                   Chunk{std::unique_ptr<char[]>(new char[size]), size});
     ++current_;
-    offset_ = 0;
-    if (chunks_[current_].size >= size) {
-      offset_ = size;
-      used_ += size;
-      return chunks_[current_].data.get();
-    }
+    used_ += size;
+    return chunks_[current_ - 1].data.get();
   }
-  size_t n = std::max(size, chunk_size_);
-  chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[n]), n});
-  current_ = chunks_.size() - 1;
+  // Move to the next kept chunk (every kept one is standard-sized, so it fits); else add one.
+  if (current_ + 1 < chunks_.size()) {
+    ++current_;
+  } else {
+    chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[chunk_size_]), chunk_size_});
+    current_ = chunks_.size() - 1;
+  }
   offset_ = size;
   used_ += size;
   return chunks_[current_].data.get();
@@ -34,8 +37,10 @@ bool Arena::owns(const char* p, size_t size) const noexcept {
   return false;
 }
 
-void Arena::reset() noexcept {
+void Arena::reset(size_t keep_bytes) noexcept {
   std::erase_if(chunks_, [this](const Chunk& c) { return c.size > chunk_size_; });
+  const size_t keep = keep_bytes / chunk_size_ + 1;
+  if (chunks_.size() > keep) chunks_.resize(keep);
   current_ = 0;
   offset_ = 0;
   used_ = 0;

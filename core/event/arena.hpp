@@ -8,9 +8,10 @@
 
 namespace logagent::core {
 
-// Bump allocator over chunks. reset() keeps standard-size chunks for the batch's next use
-// (batches are recycled, so steady state allocates nothing) and frees oversized ones made
-// for a huge line, so one 64 MiB line does not pin 64 MiB forever.
+// Bump allocator over chunks. reset() keeps standard-size chunks, as many as the batch's
+// byte limit needs, for the batch's next use (batches are recycled, so steady state
+// allocates nothing) and frees oversized ones made for a huge line, so one 64 MiB line
+// does not pin 64 MiB forever.
 class Arena {
  public:
   explicit Arena(size_t chunk_size = 64 * 1024) : chunk_size_(chunk_size) {}
@@ -36,7 +37,9 @@ class Arena {
   // Whether [p, p+size) lies in this arena; guards borrowed strings in debug builds.
   bool owns(const char* p, size_t size) const noexcept;
 
-  void reset() noexcept;
+  // Forgets every allocation. Keeps standard chunks covering up to `keep_bytes` (the
+  // batch's byte limit) for reuse, and frees the rest and every oversized chunk.
+  void reset(size_t keep_bytes) noexcept;
   size_t used() const noexcept { return used_; }
   size_t reserved() const noexcept;
 

@@ -12,7 +12,7 @@ void Batch::reset(std::string_view tag, Limits limits) noexcept {
   dropped_.clear();
   dropped_count_ = 0;
   fields_.resize(1);
-  arena_.reset();
+  arena_.reset(limits.max_bytes);
 }
 
 uint32_t Batch::append(int64_t time_ns) {

@@ -425,7 +425,7 @@ TEST(ArenaTest, ChunksAndReuse) {
   EXPECT_FALSE(a.owns(p, 2000));
   char outside[8];
   EXPECT_FALSE(a.owns(outside, 8));
-  a.reset();
+  a.reset(4096);
   EXPECT_EQ(a.used(), 0u);
   EXPECT_EQ(a.reserved(), 2048u);  // standard chunks are kept
   EXPECT_EQ(a.allocate(10), p);    // and reused from the first
@@ -436,23 +436,46 @@ TEST(ArenaTest, ChunksAndReuse) {
 
 TEST(ArenaTest, OversizedChunkFreedOnReset) {
   Arena a(1024);
-  a.allocate(10);
+  char* first = a.allocate(10);
   char* big = a.allocate(5000);
   EXPECT_EQ(a.reserved(), 1024u + 5000u);
   std::memset(big, 'x', 5000);
-  char* after = a.allocate(10);  // the big chunk is full: a fresh one
-  EXPECT_TRUE(a.owns(after, 10));
-  a.reset();
-  EXPECT_EQ(a.reserved(), 2048u);
-  // The kept chunks serve a steady state with no new allocation.
-  for (int i = 0; i < 20; ++i) a.allocate(100);
-  EXPECT_EQ(a.reserved(), 2048u);
+  char* after = a.allocate(10);  // the standard chunk goes on being filled
+  EXPECT_EQ(after, first + 10);
+  a.allocate(2000);  // a second oversized one
+  EXPECT_EQ(a.allocate(1000), first + 20);
+  a.reset(1 << 20);
+  EXPECT_EQ(a.reserved(), 1024u);
+  // The kept chunk serves a steady state with no new allocation.
+  for (int i = 0; i < 10; ++i) a.allocate(100);
+  EXPECT_EQ(a.reserved(), 1024u);
+}
+
+// Oversized allocations between standard ones, batch after batch (a read region that has
+// to carry a long tail): the kept chunks are reused, not skipped and joined by new ones.
+TEST(ArenaTest, OversizedAllocationsDoNotGrowTheKeptChunks) {
+  Arena a(1024);
+  for (int round = 0; round < 100; ++round) {
+    a.reset(8192);
+    for (int i = 0; i < 3; ++i) a.allocate(1024);
+    a.allocate(1500);
+    for (int i = 0; i < 2; ++i) a.allocate(1024);
+    EXPECT_EQ(a.reserved(), 5u * 1024 + 1500) << "round " << round;
+  }
+}
+
+TEST(ArenaTest, ResetKeepsChunksForTheByteLimitOnly) {
+  Arena a(1024);
+  for (int i = 0; i < 10; ++i) a.allocate(1024);
+  EXPECT_EQ(a.reserved(), 10u * 1024);
+  a.reset(2048);
+  EXPECT_EQ(a.reserved(), 3u * 1024);
 }
 
 TEST(ArenaTest, OnlyOversizedChunksThenReset) {
   Arena a(1024);
   a.allocate(4096);
-  a.reset();
+  a.reset(4096);
   EXPECT_EQ(a.reserved(), 0u);
   char* p = a.allocate(16);
   EXPECT_TRUE(a.owns(p, 16));
