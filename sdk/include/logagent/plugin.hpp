@@ -163,21 +163,24 @@ class Config {
     logagent_value v;
     return host_->config_get(config_, to_c(name), &v) != 0;
   }
+  // Each getter returns `fallback` when the option is absent or declared with another type
+  // (a getter not matching the schema is a plugin bug; it must not read the wrong member).
   std::string get_string(std::string_view name, std::string_view fallback = {}) const {
     logagent_value v;
-    return host_->config_get(config_, to_c(name), &v) ? std::string(to_view(v.as.string)) : std::string(fallback);
+    return get(name, LOGAGENT_VALUE_STRING, v) ? std::string(to_view(v.as.string)) : std::string(fallback);
   }
+  // INT, and DURATION (ns) and SIZE (bytes) options.
   int64_t get_int(std::string_view name, int64_t fallback = 0) const noexcept {
     logagent_value v;
-    return host_->config_get(config_, to_c(name), &v) ? v.as.integer : fallback;
+    return get(name, LOGAGENT_VALUE_INT, v) ? v.as.integer : fallback;
   }
   double get_float(std::string_view name, double fallback = 0) const noexcept {
     logagent_value v;
-    return host_->config_get(config_, to_c(name), &v) ? v.as.real : fallback;
+    return get(name, LOGAGENT_VALUE_FLOAT, v) ? v.as.real : fallback;
   }
   bool get_bool(std::string_view name, bool fallback = false) const noexcept {
     logagent_value v;
-    return host_->config_get(config_, to_c(name), &v) ? v.as.boolean != 0 : fallback;
+    return get(name, LOGAGENT_VALUE_BOOL, v) ? v.as.boolean != 0 : fallback;
   }
   // DURATION options in nanoseconds, SIZE options in bytes.
   int64_t get_duration_ns(std::string_view name, int64_t fallback = 0) const noexcept {
@@ -188,7 +191,7 @@ class Config {
   std::vector<std::string> get_list(std::string_view name) const {
     std::vector<std::string> out;
     logagent_value v;
-    if (!host_->config_get(config_, to_c(name), &v)) return out;
+    if (!get(name, LOGAGENT_VALUE_ARRAY, v)) return out;
     for (uint32_t i = 0; i < v.as.children; ++i) {
       logagent_str key;
       logagent_value item;
@@ -199,7 +202,7 @@ class Config {
   std::vector<std::pair<std::string, std::string>> get_table(std::string_view name) const {
     std::vector<std::pair<std::string, std::string>> out;
     logagent_value v;
-    if (!host_->config_get(config_, to_c(name), &v)) return out;
+    if (!get(name, LOGAGENT_VALUE_MAP, v)) return out;
     for (uint32_t i = 0; i < v.as.children; ++i) {
       logagent_str key;
       logagent_value item;
@@ -210,6 +213,10 @@ class Config {
   }
 
  private:
+  bool get(std::string_view name, uint32_t type, logagent_value& v) const noexcept {
+    return host_->config_get(config_, to_c(name), &v) != 0 && v.type == type;
+  }
+
   const logagent_host* host_;
   const logagent_config* config_;
 };
