@@ -115,7 +115,7 @@ const std::vector<logagent_option>& service_options() {
        .type = LOGAGENT_OPTION_INT,
        .required = 0,
        .default_value = "2048",
-       .doc = "Events per batch at most",
+       .doc = "Events after which a batch is handed on",
        .example = "2048"},
       {.name = "batch_max_bytes",
        .type = LOGAGENT_OPTION_SIZE,

@@ -18,7 +18,7 @@ KeyRegistry& KeyRegistry::global() {
 logagent_key KeyRegistry::intern(std::string_view name) {
   std::lock_guard lock(mutex_);
   if (auto it = index_.find(name); it != index_.end()) return it->second;
-  if (views_.size() >= kCapacity) throw std::length_error("too many distinct field names (limit 65536)");
+  if (views_.size() >= kCapacity) throw std::length_error("too many distinct field names (limit 65535)");
   std::string_view stored = storage_.emplace_back(name);
   auto key = static_cast<logagent_key>(views_.size());
   views_.push_back(stored);

@@ -205,7 +205,8 @@ typedef struct logagent_host {
   /* --- field names --- */
   /* Interns `name`; the same name always gives the same key, in every instance. Call it in
    * create, not per event. Returns LOGAGENT_NO_KEY, after logging why, only when the agent
-   * already holds 65,536 distinct names; a field set with LOGAGENT_NO_KEY is not set. */
+   * already holds 65,535 distinct names (key 0 is LOGAGENT_NO_KEY); a field set with
+   * LOGAGENT_NO_KEY is not set. */
   logagent_key (*intern_key)(logagent_context* ctx, logagent_str name);
 
   /* --- reading a batch --- */
