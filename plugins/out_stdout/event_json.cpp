@@ -12,6 +12,7 @@ constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
 }  // namespace
 
 void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uint32_t event) {
+  const size_t line_start = out.size();
   // The prefix is the same shape for every event: build it on the stack, append it once.
   char prefix[kTimestampOpen.size() + json::TimestampFormatter::kLength + 1];
   std::memcpy(prefix, kTimestampOpen.data(), kTimestampOpen.size());
@@ -19,11 +20,18 @@ void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uin
   prefix[sizeof prefix - 1] = '"';
   out.append(prefix, sizeof prefix);
 
-  const logagent_field first = batch.first_field(event);
-  if (first != LOGAGENT_NO_FIELD) {
+  bool own_timestamp = false;
+  for (logagent_field f = batch.first_field(event); f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
+    const FieldView field = batch.read(f);
+    own_timestamp = own_timestamp || field.key == timestamp_key_;
     out.push_back(',');
-    append_members(out, batch, first, /*with_keys=*/true);
+    json::append_string(out, field.name);
+    out.push_back(':');
+    append_value(out, batch, field);
   }
+  // Rare: the event has its own "@timestamp". Take out the generated one and the comma after
+  // it (there is one: that field follows), found while writing rather than looked up first.
+  if (own_timestamp) out.erase(line_start + 1, sizeof prefix);
   out.append("}\n", 2);
 }
 

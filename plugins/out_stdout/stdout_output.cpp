@@ -47,7 +47,8 @@ class StdoutOutput final : public Output {
       : host_(host),
         format_(parse_format(config.get_string("format", "json"))),
         message_(host.intern("message")),
-        events_(host.counter("events")) {}
+        events_(host.counter("events")),
+        json_(host.intern("@timestamp")) {}
 
   Status write(const BatchView& batch, logagent_token* /*token*/) override {
     const uint32_t count = batch.size();

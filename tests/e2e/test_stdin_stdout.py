@@ -1,9 +1,10 @@
 """stdin -> stdout through the real binary: exact output for every kind of line."""
 import hashlib
 import json
+import os
 import unittest
 
-from agent import AgentTestCase, stdin_stdout
+from agent import AgentTestCase, FIXTURES, stdin_stdout
 
 
 class StdinToStdoutJson(AgentTestCase):
@@ -45,6 +46,38 @@ class StdinToStdoutJson(AgentTestCase):
         self.assertEqual(rc, 0, err)
         [body] = self.json_bodies(out)
         self.assertEqual(json.loads(b"{" + body + b"}")["message"], "é€😀 bad:\ufffd\ufffd end")
+
+    def test_fields_a_filter_adds_follow_message(self):
+        rc, out, err = self.run_pipeline("""
+            [[inputs]]
+            type = "stdin"
+
+            [[filters]]
+            type = "fixture_set_field"
+            name = "level"
+            value = "info"
+
+            [[outputs]]
+            type = "stdout"
+            """, stdin=b"hello\n", plugin_path=os.path.join(FIXTURES, "set_field"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"hello","level":"info"'])
+
+    def test_an_event_with_its_own_timestamp_field_keeps_it_and_gets_no_second(self):
+        rc, out, err = self.run_pipeline("""
+            [[inputs]]
+            type = "stdin"
+
+            [[filters]]
+            type = "fixture_set_field"
+            name = "@timestamp"
+            value = "2026-01-01T00:00:00Z"
+
+            [[outputs]]
+            type = "stdout"
+            """, stdin=b"hello\n", plugin_path=os.path.join(FIXTURES, "set_field"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, b'{"message":"hello","@timestamp":"2026-01-01T00:00:00Z"}\n')
 
     def test_every_output_line_is_valid_json(self):
         lines = [bytes([b]) * 3 for b in range(256) if b != 0x0A]

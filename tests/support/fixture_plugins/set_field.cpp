@@ -1,0 +1,34 @@
+// Test filter "fixture_set_field": sets one string field, `name` = `value`, on every event,
+// so tests can give events fields an input does not produce (for example "@timestamp").
+#include <logagent/plugin.hpp>
+
+#include <string>
+
+namespace {
+
+const logagent_option kOptions[] = {
+    {"name", LOGAGENT_OPTION_STRING, 1, nullptr, "Field to set", "\"@timestamp\""},
+    {"value", LOGAGENT_OPTION_STRING, 1, nullptr, "Its string value", "\"2026-01-01T00:00:00Z\""},
+};
+
+class SetFieldFilter final : public logagent::Filter {
+ public:
+  SetFieldFilter(logagent::Host host, const logagent::Config& config)
+      : key_(host.intern(config.get_string("name"))), value_(config.get_string("value")) {}
+
+  logagent::Status filter(logagent::Batch& batch) override {
+    for (uint32_t e = 0; e < batch.size(); ++e) {
+      if (!batch.dropped(e)) batch.set(e, key_, logagent::Value::string(value_));  // copied into the batch
+    }
+    return logagent::Status::Ok();
+  }
+
+ private:
+  logagent_key key_;
+  std::string value_;  // the config is gone after create: keep a copy
+};
+
+}  // namespace
+
+LOGAGENT_FILTER_PLUGIN(SetFieldFilter, "fixture_set_field", "1.0.0",
+                       "Test filter: sets one string field on every event", kOptions)
