@@ -70,6 +70,12 @@ class Batch {
   // Appends a child to a map or array field. Returns 0 if parent is not a map or array.
   uint32_t append_child(uint32_t parent, logagent_key key, const logagent_value& value, bool borrow);
 
+  // Memory the batch holds, used or not: what keeping it for reuse costs.
+  size_t reserved_bytes() const noexcept {
+    return arena_.reserved() + fields_.capacity() * sizeof(FieldNode) + events_.capacity() * sizeof(EventSlot) +
+           dropped_.capacity() * sizeof(uint64_t);
+  }
+
   char* allocate(size_t size) { return arena_.allocate(size); }
   const Arena& arena() const noexcept { return arena_; }
 

@@ -7,7 +7,9 @@
 
 namespace logagent::core {
 namespace {
-// Recycled batches kept per input; more are freed on release so memory follows load.
+// Recycled batches kept per input whatever their size; more are kept while the memory they
+// hold stays within the queue limit (the most that can be in flight, so the most a steady
+// load needs again) and freed beyond it, so memory follows load.
 constexpr size_t kPoolKeep = 4;
 }  // namespace
 
@@ -86,6 +88,7 @@ Batch* InputRunner::new_batch() {
     if (!pool_.empty()) {
       batch = std::move(pool_.back());
       pool_.pop_back();
+      pooled_bytes_ -= batch->reserved_bytes();
     }
   }
   if (!batch) batch = std::make_unique<PipelineBatch>(outputs_.size());
@@ -97,8 +100,10 @@ Batch* InputRunner::new_batch() {
 void InputRunner::release(PipelineBatch* batch) noexcept {
   std::unique_ptr<PipelineBatch> owned(batch);
   std::lock_guard lock(mutex_);
-  if (pool_.size() < kPoolKeep) {
-    owned->reset({}, limits_);  // drop oversized arena chunks now, not at next use
+  owned->reset({}, limits_);  // drop oversized arena chunks now, not at next use
+  const size_t bytes = owned->reserved_bytes();
+  if (pool_.size() < kPoolKeep || pooled_bytes_ + bytes <= static_cast<size_t>(service_.queue_max_bytes)) {
+    pooled_bytes_ += bytes;
     pool_.push_back(std::move(owned));
   }
 }

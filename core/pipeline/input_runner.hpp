@@ -67,7 +67,8 @@ class InputRunner {
   uint64_t inflight_batches_ = 0;
   bool aborting_ = false;
   std::vector<std::unique_ptr<PipelineBatch>> pool_;
-  std::mutex ack_mutex_;  // input_ack never runs concurrently with itself
+  size_t pooled_bytes_ = 0;  // reserved_bytes() of the batches in pool_
+  std::mutex ack_mutex_;     // input_ack never runs concurrently with itself
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> finished_{false};
