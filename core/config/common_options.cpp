@@ -1,68 +1,42 @@
 // The options the core itself reads from every input, filter and output section.
 #include "config/pipeline_config.hpp"
 
+#include <logagent/plugin.hpp>
+
 namespace logagent::core {
 
 const std::vector<logagent_option>& common_options(uint32_t kind) {
   static const std::vector<logagent_option> inputs = {
-      {.name = "type",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 1,
-       .default_value = nullptr,
-       .doc = "The input plugin to run",
-       .example = "\"stdin\""},
-      {.name = "tag",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 0,
-       .default_value = nullptr,
-       .doc = "Tag of every event of this input, selected by filters' and outputs' match (default: the type)",
-       .example = "\"app.access\""},
+      logagent::option("type", LOGAGENT_OPTION_STRING).required().doc("The input plugin to run").example("\"stdin\""),
+      logagent::option("tag", LOGAGENT_OPTION_STRING)
+          .doc("Tag of every event of this input, selected by filters' and outputs' match (default: the type)")
+          .example("\"app.access\""),
   };
   static const std::vector<logagent_option> filters = {
-      {.name = "type",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 1,
-       .default_value = nullptr,
-       .doc = "The filter plugin to run",
-       .example = "\"regex\""},
-      {.name = "match",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 0,
-       .default_value = "*",
-       .doc = "Glob selecting the tags this filter applies to (* ? [a-z] [!a-z])",
-       .example = "\"app.*\""},
+      logagent::option("type", LOGAGENT_OPTION_STRING).required().doc("The filter plugin to run").example("\"regex\""),
+      logagent::option("match", LOGAGENT_OPTION_STRING)
+          .defaults("*")
+          .doc("Glob selecting the tags this filter applies to (* ? [a-z] [!a-z])")
+          .example("\"app.*\""),
   };
   static const std::vector<logagent_option> outputs = {
-      {.name = "type",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 1,
-       .default_value = nullptr,
-       .doc = "The output plugin to run",
-       .example = "\"stdout\""},
-      {.name = "match",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 0,
-       .default_value = "*",
-       .doc = "Glob selecting the tags this output receives (* ? [a-z] [!a-z])",
-       .example = "\"app.*\""},
-      {.name = "retry_backoff",
-       .type = LOGAGENT_OPTION_DURATION,
-       .required = 0,
-       .default_value = "100ms",
-       .doc = "Delay before the first retry of a batch the output answered RETRY for; doubles each time",
-       .example = "\"1s\""},
-      {.name = "retry_max_backoff",
-       .type = LOGAGENT_OPTION_DURATION,
-       .required = 0,
-       .default_value = "30s",
-       .doc = "Upper bound of the retry delay",
-       .example = "\"1m\""},
-      {.name = "retry_limit",
-       .type = LOGAGENT_OPTION_INT,
-       .required = 0,
-       .default_value = "0",
-       .doc = "Retries before a batch counts as a permanent error; 0 retries until delivered",
-       .example = "5"},
+      logagent::option("type", LOGAGENT_OPTION_STRING).required().doc("The output plugin to run").example("\"stdout\""),
+      logagent::option("match", LOGAGENT_OPTION_STRING)
+          .defaults("*")
+          .doc("Glob selecting the tags this output receives (* ? [a-z] [!a-z])")
+          .example("\"app.*\""),
+      logagent::option("retry_backoff", LOGAGENT_OPTION_DURATION)
+          .defaults("100ms")
+          .doc("Delay before the first retry of a batch the output answered RETRY for; doubles each time")
+          .example("\"1s\""),
+      logagent::option("retry_max_backoff", LOGAGENT_OPTION_DURATION)
+          .defaults("30s")
+          .doc("Upper bound of the retry delay")
+          .example("\"1m\""),
+      logagent::option("retry_limit", LOGAGENT_OPTION_INT)
+          .defaults("0")
+          .doc("Retries before a batch counts as a permanent error; 0 retries until delivered")
+          .example("5"),
   };
   static const std::vector<logagent_option> none;
   switch (kind) {

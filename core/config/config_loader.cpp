@@ -5,6 +5,8 @@
 #include "config/units.hpp"
 #include "pipeline/glob.hpp"
 
+#include <logagent/plugin.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -87,48 +89,33 @@ std::string expected_text(const logagent_option& option) {
 // The service options, validated with the same machinery as plugin options.
 const std::vector<logagent_option>& service_options() {
   static const std::vector<logagent_option> options = {
-      {.name = "log_level",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 0,
-       .default_value = "info",
-       .doc = "Internal log level on stderr: trace, debug, info, warn, error, off",
-       .example = "\"info\""},
-      {.name = "state_dir",
-       .type = LOGAGENT_OPTION_STRING,
-       .required = 0,
-       .default_value = "/var/lib/logagent",
-       .doc = "Folder where inputs keep their positions",
-       .example = "\"/var/lib/logagent\""},
-      {.name = "plugin_dirs",
-       .type = LOGAGENT_OPTION_STRING_LIST,
-       .required = 0,
-       .default_value = nullptr,
-       .doc = "Folders searched for plugins after the built-in one",
-       .example = "[\"/opt/logagent/plugins\"]"},
-      {.name = "queue_max_bytes",
-       .type = LOGAGENT_OPTION_SIZE,
-       .required = 0,
-       .default_value = "4MiB",
-       .doc = "Per input: bytes of events not yet acknowledged before the input is paused",
-       .example = "\"16MiB\""},
-      {.name = "batch_max_events",
-       .type = LOGAGENT_OPTION_INT,
-       .required = 0,
-       .default_value = "2048",
-       .doc = "Events after which a batch is handed on",
-       .example = "2048"},
-      {.name = "batch_max_bytes",
-       .type = LOGAGENT_OPTION_SIZE,
-       .required = 0,
-       .default_value = "1MiB",
-       .doc = "Bytes per batch before it is handed on",
-       .example = "\"1MiB\""},
-      {.name = "grace_period",
-       .type = LOGAGENT_OPTION_DURATION,
-       .required = 0,
-       .default_value = "5s",
-       .doc = "On shutdown, how long to wait for outputs to deliver what is queued",
-       .example = "\"5s\""},
+      logagent::option("log_level", LOGAGENT_OPTION_STRING)
+          .defaults("info")
+          .doc("Internal log level on stderr: trace, debug, info, warn, error, off")
+          .example("\"info\""),
+      logagent::option("state_dir", LOGAGENT_OPTION_STRING)
+          .defaults("/var/lib/logagent")
+          .doc("Folder where inputs keep their positions")
+          .example("\"/var/lib/logagent\""),
+      logagent::option("plugin_dirs", LOGAGENT_OPTION_STRING_LIST)
+          .doc("Folders searched for plugins after the built-in one")
+          .example("[\"/opt/logagent/plugins\"]"),
+      logagent::option("queue_max_bytes", LOGAGENT_OPTION_SIZE)
+          .defaults("4MiB")
+          .doc("Per input: bytes of events not yet acknowledged before the input is paused")
+          .example("\"16MiB\""),
+      logagent::option("batch_max_events", LOGAGENT_OPTION_INT)
+          .defaults("2048")
+          .doc("Events after which a batch is handed on")
+          .example("2048"),
+      logagent::option("batch_max_bytes", LOGAGENT_OPTION_SIZE)
+          .defaults("1MiB")
+          .doc("Bytes per batch before it is handed on")
+          .example("\"1MiB\""),
+      logagent::option("grace_period", LOGAGENT_OPTION_DURATION)
+          .defaults("5s")
+          .doc("On shutdown, how long to wait for outputs to deliver what is queued")
+          .example("\"5s\""),
   };
   return options;
 }

@@ -18,19 +18,15 @@ namespace logagent::plugins::stdin_input {
 namespace {
 
 const logagent_option kOptions[] = {
-    {.name = "max_line_bytes",
-     .type = LOGAGENT_OPTION_SIZE,
-     .required = 0,
-     .default_value = "1MiB",
-     .doc = "Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted",
-     .example = "\"64KiB\""},
-    {.name = "on_long_line",
-     .type = LOGAGENT_OPTION_STRING,
-     .required = 0,
-     .default_value = "split",
-     .doc = "\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
-            "max_line_bytes, marked truncated=true, the rest discarded and counted",
-     .example = "\"truncate\""},
+    logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
+        .defaults("1MiB")
+        .doc("Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted")
+        .example("\"64KiB\""),
+    logagent::option("on_long_line", LOGAGENT_OPTION_STRING)
+        .defaults("split")
+        .doc("\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
+             "max_line_bytes, marked truncated=true, the rest discarded and counted")
+        .example("\"truncate\""),
 };
 
 // A pipe holds 64 KiB by default: a fast writer then wakes the reader every few hundred

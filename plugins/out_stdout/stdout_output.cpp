@@ -16,13 +16,11 @@ namespace logagent::plugins::stdout_output {
 namespace {
 
 const logagent_option kOptions[] = {
-    {.name = "format",
-     .type = LOGAGENT_OPTION_STRING,
-     .required = 0,
-     .default_value = "json",
-     .doc = "\"json\": one JSON object per line with @timestamp and every field; \"raw\": the message field "
-            "as it was read",
-     .example = "\"raw\""},
+    logagent::option("format", LOGAGENT_OPTION_STRING)
+        .defaults("json")
+        .doc("\"json\": one JSON object per line with @timestamp and every field; \"raw\": the message field "
+             "as it was read")
+        .example("\"raw\""),
 };
 
 enum class Format { json, raw };

@@ -12,12 +12,10 @@
 namespace {
 
 const logagent_option kOptions[] = {
-    {.name = "field",
-     .type = LOGAGENT_OPTION_STRING,
-     .required = 0,
-     .default_value = "message",
-     .doc = "The field to upper-case; events without it, or where it is not a string, pass unchanged",
-     .example = "\"message\""},
+    logagent::option("field", LOGAGENT_OPTION_STRING)
+        .defaults("message")
+        .doc("The field to upper-case; events without it, or where it is not a string, pass unchanged")
+        .example("\"message\""),
 };
 
 class UpperFilter final : public logagent::Filter {

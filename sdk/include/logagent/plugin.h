@@ -22,15 +22,21 @@
  * THREADING, per kind (the host guarantees these; plugins may rely on them):
  *  - create/destroy: called on the main thread, never concurrently with any other
  *    callback of the same instance.
- *  - input run: called once, on a thread dedicated to that instance. input_stop may be
+ *  - input_run: called once, on a thread dedicated to that instance. input_stop may be
  *    called from another thread while run is executing; it must make run return soon.
- *    input_ack may be called from any host thread, concurrently with run, but never
- *    concurrently with itself for one instance.
- *  - filter: may be called concurrently from several input threads when several inputs
- *    route through one filter instance. A filter must treat its own state as read-only
- *    after create, or synchronise it.
- *  - output write: called from the output instance's own worker thread, never
- *    concurrently for one instance. host->complete may be called from any thread.
+ *  - input_ack: called on the agent's acknowledgement thread, concurrently with input_run
+ *    but never concurrently with itself for one instance, and never inside emit or
+ *    try_emit. The bytes of the acknowledged batch are released (and a blocked emit woken)
+ *    before input_ack runs, so an input may take one lock in both its emit path and its
+ *    ack path. An acknowledgement may arrive before the emit that handed the batch over
+ *    has returned: record what a cookie stands for before emitting it. input_ack should
+ *    return quickly (no disk or network wait): acknowledgements of every input share it.
+ *  - filter: may be called from any host thread, and concurrently for different batches,
+ *    also on one instance (several inputs routed through it today; a worker pool may run
+ *    it on several threads later). A filter treats its own state as read-only after
+ *    create, or synchronises it.
+ *  - output_write and output_flush: called from the output instance's own worker thread,
+ *    never concurrently for one instance. host->complete may be called from any thread.
  */
 #ifndef LOGAGENT_PLUGIN_H
 #define LOGAGENT_PLUGIN_H
@@ -44,6 +50,17 @@ extern "C" {
 
 #define LOGAGENT_ABI_MAJOR 1
 #define LOGAGENT_ABI_MINOR 0
+
+/* Every string value in a batch, and every block from batch_alloc, is followed by at least
+ * this many readable bytes (content unspecified), so a parser that reads past the end of
+ * its input (simdjson needs 64 bytes of padding) can parse a field in place, unpadded. */
+#define LOGAGENT_BATCH_PADDING 64
+
+/* The one documented way to mark an event that a plugin failed to parse: the event keeps
+ * every field it had (the raw line in "message" unchanged) and gets the string field
+ * "_error" = "<plugin type>: <reason>", e.g. "regex: no match for pattern". When the field
+ * is already there, the new reason is appended after "; ". plugin.hpp has mark_error(). */
+#define LOGAGENT_ERROR_FIELD "_error"
 
 #if defined(_WIN32)
 #define LOGAGENT_EXPORT __declspec(dllexport)
@@ -112,18 +129,25 @@ typedef struct logagent_value {
 } logagent_value;
 
 /* Field names are interned once (intern_key) into small integers so that lookups compare
- * integers. Key 0 is never a valid name. */
+ * integers. Key 0 is never a valid name. Names met only in the data (JSON keys, syslog
+ * structured-data names) are not interned: event_set_named stores them in the batch, and
+ * such a field reads back with a key of LOGAGENT_KEY_LOCAL_BIT set, meaningful only within
+ * its batch (compare names, not keys, for those). */
 typedef uint32_t logagent_key;
 #define LOGAGENT_NO_KEY ((logagent_key)0)
+#define LOGAGENT_KEY_LOCAL_BIT ((logagent_key)0x80000000u)
 
 /* A field handle inside one batch; 0 means "no field". LIFETIME: the batch's. */
 typedef uint32_t logagent_field;
 #define LOGAGENT_NO_FIELD ((logagent_field)0)
 
-/* A field as read from a batch. LIFETIME of `name` and string values: until the batch is
- * released by the host (for a filter: until the filter returns; for an output: until it
- * completes the batch's token). OWNERSHIP: the host's. */
+/* A field as read from a batch. The caller sets struct_size to sizeof(logagent_field_view)
+ * as it was compiled; the host writes no more than that many bytes, so the view can grow.
+ * LIFETIME of `name` and string values: until the batch is released by the host (for a
+ * filter: until the filter returns; for an output: until it completes the batch's token).
+ * OWNERSHIP: the host's. */
 typedef struct logagent_field_view {
+  uint32_t struct_size;
   logagent_key key;
   logagent_str name;
   logagent_value value;
@@ -143,7 +167,10 @@ typedef enum logagent_option_type {
   LOGAGENT_OPTION_STRING_TABLE = 8 /* inline table of string values; config_count/config_item */
 } logagent_option_type;
 
-/* One option. OWNERSHIP/LIFETIME: static storage of the plugin library. */
+/* One option. OWNERSHIP/LIFETIME: static storage of the plugin library. The table is an
+ * array of descriptor.option_count entries spaced descriptor.option_size bytes apart (set it
+ * to sizeof(logagent_option)), so later ABI minors can append members: the host reads
+ * min(option_size, its own sizeof) bytes of each and treats absent members as 0/NULL. */
 typedef struct logagent_option {
   const char* name;
   uint32_t type;          /* logagent_option_type */
@@ -153,6 +180,15 @@ typedef struct logagent_option {
   const char* default_value;
   const char* doc;     /* one line */
   const char* example; /* a TOML right-hand side, e.g. "\"json\"" or "[\"a\", \"b\"]"; may be NULL */
+  /* STRING and STRING_LIST: the only values allowed, a NULL-terminated array; NULL allows
+   * any. `logagent check` answers "expected one of ..." for anything else. */
+  const char* const* choices;
+  /* INT, FLOAT, DURATION and SIZE: the smallest and largest value allowed, written like
+   * default_value ("1", "0.5", "10ms", "1KiB"); NULL for no bound. */
+  const char* min_value;
+  const char* max_value;
+  /* A password or key: its value is never printed (errors, `logagent plugins`, logs). */
+  logagent_bool secret;
 } logagent_option;
 
 /* ------------------------------------------------------------------------------------ */
@@ -183,8 +219,8 @@ typedef struct logagent_host {
   /* --- diagnostics --- */
   /* Logs a message prefixed with the instance's section and type. */
   void (*log)(logagent_context* ctx, int32_t level, logagent_str message);
-  /* Records why create (or an input's run) failed; the host reports it with the config
-   * location. The host copies the message. */
+  /* Records why create (or an input's run) failed; the host reports it with the location
+   * of the instance's section. The host copies the message. */
   void (*set_error)(logagent_context* ctx, logagent_str message);
   /* Returns a counter named `name` for this instance (created on first use; the same
    * handle for the same name). Counters are reported at shutdown and by debug logs. */
@@ -255,10 +291,13 @@ typedef struct logagent_host {
   /* A new empty batch tagged with the instance's tag. OWNERSHIP: the caller's until it
    * passes the batch to emit or batch_discard. Only for input instances. */
   logagent_batch* (*batch_new)(logagent_context* ctx);
-  /* Hands the batch to the pipeline. Blocks while the input's unacknowledged bytes exceed
-   * the service queue limit (backpressure). OWNERSHIP: always passes to the host. `cookie`
-   * comes back in input_ack once every output has finished with the batch. Returns OK when
-   * accepted; ERROR when the agent is aborting and the batch was discarded. */
+  /* Runs the filters on the batch and hands it to the outputs. Blocks while the input's
+   * unacknowledged bytes exceed service.queue_max_bytes (backpressure). When the agent
+   * starts stopping, a blocked emit accepts its batch over the limit (once per input) so
+   * that the input sees should_stop and returns. OWNERSHIP: always passes to the host, even
+   * on error. `cookie` comes back in input_ack once every output has finished with the
+   * batch (possibly before emit returns). Returns OK when accepted; ERROR when the agent
+   * is aborting and the batch was discarded. */
   logagent_status (*emit)(logagent_context* ctx, logagent_batch* batch, uint64_t cookie);
   void (*batch_discard)(logagent_context* ctx, logagent_batch* batch);
   /* True once the agent asked inputs to stop (signal, or shutdown after an error). */
@@ -269,10 +308,70 @@ typedef struct logagent_host {
    * from any thread. status: OK, RETRY or ERROR. After it returns, the batch and token
    * must not be touched. */
   void (*complete)(logagent_token* token, int32_t status);
+
+  /* --- diagnostics that point at the configuration --- */
+  /* As set_error, but the host reports the error at the line and column of option
+   * `option` (for example a regex that does not compile points at `pattern`). */
+  void (*set_option_error)(logagent_context* ctx, logagent_str option, logagent_str message);
+  /* The instance cannot work any more (stdout closed, credentials refused for good): the
+   * host logs `message` once, stops every input, lets the batches in flight finish (the
+   * instance should answer ERROR for them at once) and exits with the status "events were
+   * not delivered". Any instance, any thread; calls after the first are ignored. */
+  void (*fatal)(logagent_context* ctx, logagent_str message);
+
+  /* --- identity and state --- */
+  /* The instance's `id`: unique in the pipeline, stable across restarts and reordering.
+   * LIFETIME: the instance's. */
+  logagent_str (*instance_id)(logagent_context* ctx);
+  /* The instance's own folder, service.state_dir/<id>, created (mode 0700) on first call.
+   * Returns OK and *out (NUL-terminated after len; LIFETIME: the instance's), or ERROR after
+   * recording the reason as with set_error. */
+  int32_t (*state_dir)(logagent_context* ctx, logagent_str* out);
+  /* The checkpoint last given to state_save, by this run or an earlier one. Returns 1 and
+   * *out (OWNERSHIP: the host's; LIFETIME: until destroy), or 0 when none was ever saved
+   * (a checkpoint file that cannot be read is an error: 0 after recording it, see
+   * set_error). Call it in create. */
+  logagent_bool (*state_load)(logagent_context* ctx, logagent_str* out);
+  /* Replaces the instance's checkpoint with `blob` (copied). Never blocks on the disk: the
+   * agent's state writer saves the newest blob atomically (a crash leaves the previous
+   * one) at most once per service.state_flush_interval, and once more at shutdown. Safe
+   * from input_ack. A blob is meant to be small (positions, not data). */
+  void (*state_save)(logagent_context* ctx, logagent_str blob);
+
+  /* --- inputs that must not block --- */
+  /* As emit, but instead of blocking while the queue is full it returns RETRY and leaves
+   * the batch with the caller, unchanged (OWNERSHIP stays with the caller): a UDP listener
+   * counts what it drops rather than stop reading its socket. OK: accepted (OWNERSHIP
+   * passed); ERROR: the agent is aborting and discarded the batch. */
+  logagent_status (*try_emit)(logagent_context* ctx, logagent_batch* batch, uint64_t cookie);
+
+  /* --- fields by name, removal, lookups --- */
+  /* As event_set, for a name that need not be interned (a JSON key met in the data). A name
+   * that intern_key already knows gives a field with that key; another is stored in the
+   * batch (copied, or borrowed with LOGAGENT_SET_BORROW, which covers the name too) and
+   * reads back with LOGAGENT_KEY_LOCAL_BIT in its key. No process-wide table grows. */
+  logagent_field (*event_set_named)(logagent_batch* batch, uint32_t event, logagent_str name,
+                                    const logagent_value* value, uint32_t flags);
+  /* As field_append_child, naming the child as event_set_named does (key ignored for arrays). */
+  logagent_field (*field_append_child_named)(logagent_batch* batch, logagent_field parent, logagent_str name,
+                                             const logagent_value* value, uint32_t flags);
+  /* Top-level field of an event named `name` (interned or not), or LOGAGENT_NO_FIELD. */
+  logagent_field (*event_find_named)(const logagent_batch* batch, uint32_t event, logagent_str name);
+  /* Child of a MAP field with `key` / named `name`, or LOGAGENT_NO_FIELD. */
+  logagent_field (*field_find_child)(const logagent_batch* batch, logagent_field parent, logagent_key key);
+  logagent_field (*field_find_child_named)(const logagent_batch* batch, logagent_field parent, logagent_str name);
+  /* Removes top-level field `field` from `event` (the JSON filter's keep_source = false).
+   * Returns 0 when the field is not a top-level field of that event. Handles of other
+   * fields stay valid. */
+  logagent_bool (*event_remove)(logagent_batch* batch, uint32_t event, logagent_field field);
 } logagent_host;
 
-/* flags for event_set / field_append_child */
+/* flags for event_set, field_append_child and their _named forms */
 #define LOGAGENT_SET_BORROW 1u
+/* The caller knows the event (or map) has no field of this key or name yet: the field is
+ * appended without looking for one to replace. Setting an existing name with it leaves two
+ * fields of that name. */
+#define LOGAGENT_SET_NEW 2u
 
 /* ------------------------------------------------------------------------------------ */
 /* The descriptor a plugin library exports through logagent_plugin_entry.                */
@@ -287,6 +386,7 @@ typedef struct logagent_plugin_descriptor {
   const char* description;        /* one line */
   const logagent_option* options; /* option_count entries, static storage */
   uint32_t option_count;
+  uint32_t option_size; /* sizeof(logagent_option) as compiled by the plugin: the table's stride */
 
   /* Creates an instance. `config` is valid only during the call. Returns the instance, or
    * NULL after calling host->set_error. OWNERSHIP of the result: the plugin's; the host
@@ -305,10 +405,10 @@ typedef struct logagent_plugin_descriptor {
    * called before run starts or after it ended. Optional. */
   void (*input_stop)(void* instance);
   /* INPUT: every output that the batch with `cookie` was routed to has finished with it.
-   * status is OK (delivered) or ERROR (a permanent failure in at least one output). Batches
-   * of one input may be acknowledged out of order. When filters dropped every event of a
-   * batch, input_ack runs at once, inside emit, on the input's own thread: input_ack must
-   * not call emit. Optional. */
+   * status is OK (delivered) or ERROR (a permanent failure in at least one output: the
+   * batch will not be delivered, so a position may move past it). Batches of one input may
+   * be acknowledged out of order. A batch whose events filters all dropped is acknowledged
+   * OK like any other, also on the acknowledgement thread. Optional. */
   void (*input_ack)(void* instance, uint64_t cookie, int32_t status);
 
   /* FILTER: transforms the batch in place (set fields, drop events). Returns OK; ERROR
@@ -322,6 +422,12 @@ typedef struct logagent_plugin_descriptor {
    * unchanged until the token is completed (or the call returns a non-PENDING status).
    * Required for outputs. */
   int32_t (*output_write)(void* instance, const logagent_batch* batch, logagent_token* token);
+  /* OUTPUT: the agent is stopping and will write nothing more until the queue refills:
+   * send what is buffered now (a batching output completes its PENDING tokens soon after).
+   * Called on the output's thread after the inputs have stopped, each time its queue runs
+   * empty while the agent drains, and before the agent waits for completions. Returns OK
+   * or ERROR (logged). Optional. */
+  int32_t (*output_flush)(void* instance);
 } logagent_plugin_descriptor;
 
 /* The one symbol a plugin library exports. The host passes its ABI version so that a

@@ -56,6 +56,70 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown from a constructor to refuse one option's value; the message reaches the user with
+// the line and column of that option (host->set_option_error).
+class OptionError : public ConfigError {
+ public:
+  OptionError(std::string option, const std::string& message) : ConfigError(message), option_(std::move(option)) {}
+  const std::string& option() const noexcept { return option_; }
+
+ private:
+  std::string option_;
+};
+
+// Builds one entry of an option table; members not named stay 0/NULL, so a table written
+// with it compiles warning-free (-Wmissing-field-initializers) whatever later ABI minors
+// append to logagent_option:
+//
+//   const char* const kFormats[] = {"json", "raw", nullptr};
+//   const logagent_option kOptions[] = {
+//       logagent::option("format", LOGAGENT_OPTION_STRING).defaults("json").choices(kFormats)
+//           .doc("How each event is written").example("\"raw\""),
+//   };
+class Option {
+ public:
+  constexpr Option(const char* name, logagent_option_type type) noexcept : o_{} {
+    o_.name = name;
+    o_.type = type;
+  }
+  constexpr Option required() const noexcept {
+    return with([](logagent_option& o) { o.required = 1; });
+  }
+  constexpr Option defaults(const char* value) const noexcept {
+    return with([value](logagent_option& o) { o.default_value = value; });
+  }
+  constexpr Option doc(const char* text) const noexcept {
+    return with([text](logagent_option& o) { o.doc = text; });
+  }
+  constexpr Option example(const char* text) const noexcept {
+    return with([text](logagent_option& o) { o.example = text; });
+  }
+  // A NULL-terminated array of the values allowed.
+  constexpr Option choices(const char* const* values) const noexcept {
+    return with([values](logagent_option& o) { o.choices = values; });
+  }
+  constexpr Option min(const char* value) const noexcept {
+    return with([value](logagent_option& o) { o.min_value = value; });
+  }
+  constexpr Option max(const char* value) const noexcept {
+    return with([value](logagent_option& o) { o.max_value = value; });
+  }
+  constexpr Option secret() const noexcept {
+    return with([](logagent_option& o) { o.secret = 1; });
+  }
+  constexpr operator logagent_option() const noexcept { return o_; }  // NOLINT(google-explicit-constructor)
+
+ private:
+  template <typename Fn>
+  constexpr Option with(Fn&& fn) const noexcept {
+    Option copy = *this;
+    fn(copy.o_);
+    return copy;
+  }
+  logagent_option o_;
+};
+constexpr Option option(const char* name, logagent_option_type type) noexcept { return Option(name, type); }
+
 // A typed field value. Strings are views whose lifetime is the batch's.
 class Value {
  public:
@@ -135,10 +199,42 @@ class Host {
   logagent_counter* counter(std::string_view name) const noexcept { return host_->counter(ctx_, to_c(name)); }
   void add(logagent_counter* counter, uint64_t delta) const noexcept { host_->counter_add(counter, delta); }
 
+  // The instance's `id`, unique in the pipeline and stable across restarts.
+  std::string_view id() const noexcept { return to_view(host_->instance_id(ctx_)); }
+  // The instance cannot work any more: logged once, the agent stops and exits with the
+  // status "events were not delivered".
+  void fatal(std::string_view message) const noexcept { host_->fatal(ctx_, to_c(message)); }
+
+  // State. state_dir() throws ConfigError when the folder cannot be made (call it in the
+  // constructor); load_state() gives the last saved checkpoint, empty when there is none.
+  std::string state_dir() const {
+    logagent_str out{nullptr, 0};
+    if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw ConfigError("cannot use the state folder");
+    return std::string(to_view(out));
+  }
+  std::string_view load_state() const noexcept {
+    logagent_str out{nullptr, 0};
+    return host_->state_load(ctx_, &out) ? to_view(out) : std::string_view{};
+  }
+  void save_state(std::string_view blob) const noexcept { host_->state_save(ctx_, to_c(blob)); }
+
   // Inputs.
   logagent_batch* new_batch() const noexcept { return host_->batch_new(ctx_); }
+  // Ok: accepted; Error: the agent is aborting (the batch is gone either way).
   Status emit(logagent_batch* batch, uint64_t cookie = 0) const noexcept {
     return host_->emit(ctx_, batch, cookie) == LOGAGENT_OK ? Status::Ok() : Status::Error();
+  }
+  // Ok: accepted; Retry: the queue is full and the batch is still the caller's; Error: the
+  // agent is aborting and discarded it.
+  Status try_emit(logagent_batch* batch, uint64_t cookie = 0) const noexcept {
+    switch (host_->try_emit(ctx_, batch, cookie)) {
+      case LOGAGENT_OK:
+        return Status::Ok();
+      case LOGAGENT_RETRY:
+        return Status::Retry();
+      default:
+        return Status::Error();
+    }
   }
   void discard(logagent_batch* batch) const noexcept { host_->batch_discard(ctx_, batch); }
   bool should_stop() const noexcept { return host_->should_stop(ctx_) != 0; }
@@ -242,8 +338,20 @@ class BatchView {
   logagent_field find(uint32_t event, logagent_key key) const noexcept { return host_->event_find(batch_, event, key); }
   logagent_field next(logagent_field field) const noexcept { return host_->field_next(batch_, field); }
   logagent_field first_child(logagent_field field) const noexcept { return host_->field_first_child(batch_, field); }
+  // By a name that need not be interned (a key met in the data).
+  logagent_field find_named(uint32_t event, std::string_view name) const noexcept {
+    return host_->event_find_named(batch_, event, to_c(name));
+  }
+  // Children of a MAP field.
+  logagent_field find_child(logagent_field map, logagent_key key) const noexcept {
+    return host_->field_find_child(batch_, map, key);
+  }
+  logagent_field find_child_named(logagent_field map, std::string_view name) const noexcept {
+    return host_->field_find_child_named(batch_, map, to_c(name));
+  }
   FieldView read(logagent_field field) const noexcept {
-    logagent_field_view v;
+    logagent_field_view v{};
+    v.struct_size = sizeof v;
     host_->field_read(batch_, field, &v);
     return FieldView{field, v.key, to_view(v.name), Value{v.value}};
   }
@@ -277,9 +385,42 @@ class Batch : public BatchView {
   uint32_t append(int64_t time_ns) noexcept { return host_->event_append(mutable_, time_ns); }
   void set_time(uint32_t event, int64_t time_ns) noexcept { host_->event_set_time(mutable_, event, time_ns); }
   void drop(uint32_t event) noexcept { host_->event_drop(mutable_, event); }
-  // Copies string bytes into the batch.
-  logagent_field set(uint32_t event, logagent_key key, const Value& value) noexcept {
-    return host_->event_set(mutable_, event, key, &value.raw(), 0);
+  // Copies string bytes into the batch. `flags`: LOGAGENT_SET_NEW when the event surely has
+  // no such field yet (no lookup), LOGAGENT_SET_BORROW for bytes already in this batch.
+  logagent_field set(uint32_t event, logagent_key key, const Value& value, uint32_t flags = 0) noexcept {
+    return host_->event_set(mutable_, event, key, &value.raw(), flags);
+  }
+  // A field whose name is not interned (a JSON key): stored in the batch, no global table.
+  logagent_field set_named(uint32_t event, std::string_view name, const Value& value, uint32_t flags = 0) noexcept {
+    return host_->event_set_named(mutable_, event, to_c(name), &value.raw(), flags);
+  }
+  logagent_field append_child_named(logagent_field parent, std::string_view name, const Value& value,
+                                    uint32_t flags = 0) noexcept {
+    return host_->field_append_child_named(mutable_, parent, to_c(name), &value.raw(), flags);
+  }
+  // Removes a top-level field of the event; false when it is not one.
+  bool remove(uint32_t event, logagent_field field) noexcept {
+    return host_->event_remove(mutable_, event, field) != 0;
+  }
+  // Marks an event that failed to parse the one documented way (LOGAGENT_ERROR_FIELD):
+  // `error_key` is intern("_error"); the reason reads "<plugin type>: <what failed>". A
+  // second failure is appended after "; ".
+  void mark_error(uint32_t event, logagent_key error_key, std::string_view reason) noexcept {
+    const logagent_field existing = find(event, error_key);
+    if (existing != LOGAGENT_NO_FIELD) {
+      const FieldView old = read(existing);
+      if (old.value.type() == LOGAGENT_VALUE_STRING && !old.value.as_string().empty()) {
+        const std::string_view before = old.value.as_string();
+        const size_t size = before.size() + 2 + reason.size();
+        char* text = alloc(size);
+        std::char_traits<char>::copy(text, before.data(), before.size());
+        std::char_traits<char>::copy(text + before.size(), "; ", 2);
+        std::char_traits<char>::copy(text + before.size() + 2, reason.data(), reason.size());
+        set_borrowed(event, error_key, std::string_view(text, size));
+        return;
+      }
+    }
+    set(event, error_key, Value::string(reason));
   }
   // For strings that already live in this batch (batch_alloc or another field): no copy.
   logagent_field set_borrowed(uint32_t event, logagent_key key, std::string_view bytes) noexcept {
@@ -322,6 +463,8 @@ class Output {
   virtual ~Output() = default;
   // Return Ok/Retry/Error when done now, or Pending and later Host::complete(token, status).
   virtual Status write(const BatchView& batch, logagent_token* token) = 0;
+  // The agent is draining: send what is buffered (outputs that batch across writes).
+  virtual Status flush() { return Status::Ok(); }
 };
 
 namespace detail {
@@ -344,6 +487,8 @@ template <typename T>
 void* create(const logagent_host* host, logagent_context* ctx, const logagent_config* config) noexcept {
   try {
     return new Instance<T>(host, ctx, config);
+  } catch (const OptionError& e) {
+    host->set_option_error(ctx, to_c(e.option()), to_c(e.what()));
   } catch (const std::exception& e) {
     report(host, ctx, e.what());
   } catch (...) {
@@ -409,6 +554,19 @@ int32_t output_write(void* instance, const logagent_batch* batch, logagent_token
 }
 
 template <typename T>
+int32_t output_flush(void* instance) noexcept {
+  auto* self = static_cast<Instance<T>*>(instance);
+  try {
+    return self->plugin.flush().code();
+  } catch (const std::exception& e) {
+    Host{self->host, self->ctx}.error(e.what());
+  } catch (...) {
+    Host{self->host, self->ctx}.error("non-standard exception in flush");
+  }
+  return LOGAGENT_ERROR;
+}
+
+template <typename T>
 constexpr logagent_plugin_descriptor make_descriptor(logagent_kind kind, const char* name, const char* version,
                                                      const char* description, const logagent_option* options,
                                                      uint32_t option_count) {
@@ -422,6 +580,7 @@ constexpr logagent_plugin_descriptor make_descriptor(logagent_kind kind, const c
   d.description = description;
   d.options = options;
   d.option_count = option_count;
+  d.option_size = sizeof(logagent_option);
   d.create = &create<T>;
   d.destroy = &destroy<T>;
   if constexpr (std::is_base_of_v<Input, T>) {
@@ -430,7 +589,10 @@ constexpr logagent_plugin_descriptor make_descriptor(logagent_kind kind, const c
     d.input_ack = &input_ack<T>;
   }
   if constexpr (std::is_base_of_v<Filter, T>) d.filter = &filter<T>;
-  if constexpr (std::is_base_of_v<Output, T>) d.output_write = &output_write<T>;
+  if constexpr (std::is_base_of_v<Output, T>) {
+    d.output_write = &output_write<T>;
+    d.output_flush = &output_flush<T>;
+  }
   return d;
 }
 

@@ -24,15 +24,22 @@ using logagent::Status;
 using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC in libstdc++, like the record
 
 const logagent_option kOptions[] = {
-    {"record_path", LOGAGENT_OPTION_STRING, 1, nullptr,
-     "File that gets one line per event per write call: <call>\\t<status>\\t<monotonic_ns>\\t<message>",
-     "\"/tmp/fixture_ack.tsv\""},
-    {"retry_every", LOGAGENT_OPTION_INT, 0, "0",
-     "Write calls whose number (from 1) is divisible by this answer RETRY; 0 means never", "3"},
-    {"error_every", LOGAGENT_OPTION_INT, 0, "0",
-     "Otherwise, write calls whose number is divisible by this answer ERROR (permanent); 0 means never", "5"},
-    {"complete_delay", LOGAGENT_OPTION_DURATION, 0, "0s",
-     "Above zero: answer PENDING and complete each call after this delay, in call order", "\"100ms\""},
+    logagent::option("record_path", LOGAGENT_OPTION_STRING)
+        .required()
+        .doc("File that gets one line per event per write call: <call>\\t<status>\\t<monotonic_ns>\\t<message>")
+        .example("\"/tmp/fixture_ack.tsv\""),
+    logagent::option("retry_every", LOGAGENT_OPTION_INT)
+        .defaults("0")
+        .doc("Write calls whose number (from 1) is divisible by this answer RETRY; 0 means never")
+        .example("3"),
+    logagent::option("error_every", LOGAGENT_OPTION_INT)
+        .defaults("0")
+        .doc("Otherwise, write calls whose number is divisible by this answer ERROR (permanent); 0 means never")
+        .example("5"),
+    logagent::option("complete_delay", LOGAGENT_OPTION_DURATION)
+        .defaults("0s")
+        .doc("Above zero: answer PENDING and complete each call after this delay, in call order")
+        .example("\"100ms\""),
 };
 
 const char* word(Status status) noexcept {

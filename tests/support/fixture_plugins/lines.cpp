@@ -20,14 +20,21 @@ namespace {
 using logagent::Status;
 
 const logagent_option kOptions[] = {
-    {"count", LOGAGENT_OPTION_INT, 1, nullptr, "Number of events to emit; their messages are line-1 .. line-<count>",
-     "1000"},
-    {"per_batch", LOGAGENT_OPTION_INT, 0, "100", "Events per emitted batch (the last batch may hold fewer)", "50"},
-    {"ack_path", LOGAGENT_OPTION_STRING, 0, nullptr,
-     "File that gets one line per acknowledged batch: <cookie>\\t<ok|error>; cookies number batches from 1",
-     "\"/tmp/fixture_lines_acks.tsv\""},
-    {"ignore_stop", LOGAGENT_OPTION_BOOL, 0, "false",
-     "After emitting, never return from run, whatever stop says: a misbehaving input", "true"},
+    logagent::option("count", LOGAGENT_OPTION_INT)
+        .required()
+        .doc("Number of events to emit; their messages are line-1 .. line-<count>")
+        .example("1000"),
+    logagent::option("per_batch", LOGAGENT_OPTION_INT)
+        .defaults("100")
+        .doc("Events per emitted batch (the last batch may hold fewer)")
+        .example("50"),
+    logagent::option("ack_path", LOGAGENT_OPTION_STRING)
+        .doc("File that gets one line per acknowledged batch: <cookie>\\t<ok|error>; cookies number batches from 1")
+        .example("\"/tmp/fixture_lines_acks.tsv\""),
+    logagent::option("ignore_stop", LOGAGENT_OPTION_BOOL)
+        .defaults("false")
+        .doc("After emitting, never return from run, whatever stop says: a misbehaving input")
+        .example("true"),
 };
 
 class LinesInput final : public logagent::Input {

@@ -7,8 +7,11 @@
 namespace {
 
 const logagent_option kOptions[] = {
-    {"name", LOGAGENT_OPTION_STRING, 1, nullptr, "Field to set", "\"@timestamp\""},
-    {"value", LOGAGENT_OPTION_STRING, 1, nullptr, "Its string value", "\"2026-01-01T00:00:00Z\""},
+    logagent::option("name", LOGAGENT_OPTION_STRING).required().doc("Field to set").example("\"@timestamp\""),
+    logagent::option("value", LOGAGENT_OPTION_STRING)
+        .required()
+        .doc("Its string value")
+        .example("\"2026-01-01T00:00:00Z\""),
 };
 
 class SetFieldFilter final : public logagent::Filter {
