@@ -6,12 +6,18 @@
 
 namespace logagent::core {
 
+std::unique_ptr<char[]> Arena::new_chunk(size_t size) {
+  std::unique_ptr<char[]> data(new char[size + kPadding]);
+  std::memset(data.get() + size, 0, kPadding);  // defined bytes, so memory checkers stay quiet
+  return data;
+}
+
 char* Arena::allocate_slow(size_t size) {
   if (size > chunk_size_) {
     // A chunk of its own, placed before the current one: the kept chunks after the current
     // one stay next in line, instead of being skipped and joined by new ones every time.
     chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(current_),
-                   Chunk{std::unique_ptr<char[]>(new char[size]), size});
+                   Chunk{new_chunk(size), size});
     ++current_;
     used_ += size;
     return chunks_[current_ - 1].data.get();
@@ -20,7 +26,7 @@ char* Arena::allocate_slow(size_t size) {
   if (current_ + 1 < chunks_.size()) {
     ++current_;
   } else {
-    chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[chunk_size_]), chunk_size_});
+    chunks_.push_back(Chunk{new_chunk(chunk_size_), chunk_size_});
     current_ = chunks_.size() - 1;
   }
   offset_ = size;

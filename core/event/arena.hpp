@@ -1,6 +1,8 @@
 // Byte arena of a batch: strings of its events live here and are referenced, not copied.
 #pragma once
 
+#include <logagent/plugin.h>
+
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -8,7 +10,10 @@
 
 namespace logagent::core {
 
-// Bump allocator over chunks. reset() keeps standard-size chunks, as many as the batch's
+// Bump allocator over chunks. Every chunk is followed by LOGAGENT_BATCH_PADDING readable
+// bytes (plugin.h promises them), so a parser that reads ahead, such as simdjson, can parse a
+// string of the batch in place: nothing is copied to pad it.
+// reset() keeps standard-size chunks, as many as the batch's
 // byte limit needs, for the batch's next use (batches are recycled, so steady state
 // allocates nothing) and frees oversized ones made for a huge line, so one 64 MiB line
 // does not pin 64 MiB forever.
@@ -44,6 +49,9 @@ class Arena {
   size_t reserved() const noexcept;
 
  private:
+  static constexpr size_t kPadding = LOGAGENT_BATCH_PADDING;
+  static std::unique_ptr<char[]> new_chunk(size_t size);
+
   struct Chunk {
     std::unique_ptr<char[]> data;
     size_t size;

@@ -12,6 +12,7 @@ void Batch::reset(std::string_view tag, Limits limits) noexcept {
   dropped_.clear();
   dropped_count_ = 0;
   fields_.resize(1);
+  local_names_.clear();
   arena_.reset(limits.max_bytes);
 }
 
@@ -29,11 +30,52 @@ void Batch::drop(uint32_t event) noexcept {
 }
 
 uint32_t Batch::find(uint32_t event, logagent_key key) const noexcept {
-  if (event >= size()) return 0;
+  if (event >= size() || key == LOGAGENT_NO_KEY) return 0;
   for (uint32_t f = events_[event].first_field; f != 0; f = fields_[f].next) {
     if (fields_[f].key == key) return f;
   }
   return 0;
+}
+
+// A name that is not interned can only be a local one: compare the local fields' names.
+uint32_t Batch::find_in_list(uint32_t first, std::string_view name) const noexcept {
+  if (logagent_key key = keys_->find(name); key != LOGAGENT_NO_KEY) {
+    for (uint32_t f = first; f != 0; f = fields_[f].next) {
+      if (fields_[f].key == key) return f;
+    }
+    return 0;
+  }
+  for (uint32_t f = first; f != 0; f = fields_[f].next) {
+    if ((fields_[f].key & LOGAGENT_KEY_LOCAL_BIT) != 0 && name_of(fields_[f].key) == name) return f;
+  }
+  return 0;
+}
+
+uint32_t Batch::find_named(uint32_t event, std::string_view name) const noexcept {
+  return event < size() ? find_in_list(events_[event].first_field, name) : 0;
+}
+
+uint32_t Batch::find_child(uint32_t parent, logagent_key key) const noexcept {
+  const FieldNode* p = field(parent);
+  if (p == nullptr || p->value.type != LOGAGENT_VALUE_MAP || key == LOGAGENT_NO_KEY) return 0;
+  for (uint32_t f = p->first_child; f != 0; f = fields_[f].next) {
+    if (fields_[f].key == key) return f;
+  }
+  return 0;
+}
+
+uint32_t Batch::find_child_named(uint32_t parent, std::string_view name) const noexcept {
+  const FieldNode* p = field(parent);
+  if (p == nullptr || p->value.type != LOGAGENT_VALUE_MAP) return 0;
+  return find_in_list(p->first_child, name);
+}
+
+logagent_key Batch::key_for(std::string_view name, bool borrow) {
+  if (logagent_key key = keys_->find(name); key != LOGAGENT_NO_KEY) return key;
+  assert(!borrow || name.empty() || arena_.owns(name.data(), name.size()));
+  const auto index = static_cast<uint32_t>(local_names_.size());
+  local_names_.push_back(borrow ? name : std::string_view(arena_.copy(name.data(), name.size()), name.size()));
+  return LOGAGENT_KEY_LOCAL_BIT | index;
 }
 
 logagent_value Batch::stored(const logagent_value& value, bool borrow) {
@@ -70,16 +112,7 @@ uint32_t Batch::push_field(logagent_key key, const logagent_value& value, bool b
   return handle;
 }
 
-uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& value, bool borrow) {
-  if (event >= size()) return 0;
-  if (uint32_t existing = find(event, key); existing != 0) {
-    // Replace in place; old children stay unreachable in the table until the batch resets.
-    FieldNode& node = fields_[existing];
-    node.value = stored(value, borrow);
-    node.first_child = node.last_child = 0;
-    return existing;
-  }
-  uint32_t handle = push_field(key, value, borrow);
+uint32_t Batch::link_to_event(uint32_t event, uint32_t handle) noexcept {
   EventSlot& e = events_[event];
   if (e.last_field == 0) {
     e.first_field = handle;
@@ -90,7 +123,64 @@ uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& valu
   return handle;
 }
 
-uint32_t Batch::append_child(uint32_t parent, logagent_key key, const logagent_value& value, bool borrow) {
+uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& value, uint32_t flags) {
+  if (event >= size() || key == LOGAGENT_NO_KEY) return 0;
+  const bool borrow = (flags & LOGAGENT_SET_BORROW) != 0;
+  if ((flags & LOGAGENT_SET_NEW) == 0) {
+    if (uint32_t existing = find(event, key); existing != 0) {
+      // Replace in place; old children stay unreachable in the table until the batch resets.
+      FieldNode& node = fields_[existing];
+      node.value = stored(value, borrow);
+      node.first_child = node.last_child = 0;
+      return existing;
+    }
+  }
+  return link_to_event(event, push_field(key, value, borrow));
+}
+
+uint32_t Batch::set_named(uint32_t event, std::string_view name, const logagent_value& value, uint32_t flags) {
+  if (event >= size()) return 0;
+  if ((flags & LOGAGENT_SET_NEW) == 0) {
+    if (uint32_t existing = find_named(event, name); existing != 0) {
+      FieldNode& node = fields_[existing];
+      node.value = stored(value, (flags & LOGAGENT_SET_BORROW) != 0);
+      node.first_child = node.last_child = 0;
+      return existing;
+    }
+  }
+  const logagent_key key = key_for(name, (flags & LOGAGENT_SET_BORROW) != 0);
+  return link_to_event(event, push_field(key, value, (flags & LOGAGENT_SET_BORROW) != 0));
+}
+
+uint32_t Batch::append_child_named(uint32_t parent, std::string_view name, const logagent_value& value,
+                                   uint32_t flags) {
+  const FieldNode* p = field(parent);
+  if (p == nullptr) return 0;
+  if (p->value.type != LOGAGENT_VALUE_MAP) return append_child(parent, LOGAGENT_NO_KEY, value, flags);
+  return append_child(parent, key_for(name, (flags & LOGAGENT_SET_BORROW) != 0), value, flags);
+}
+
+bool Batch::remove(uint32_t event, uint32_t field) noexcept {
+  if (event >= size() || field == 0) return false;
+  EventSlot& e = events_[event];
+  uint32_t previous = 0;
+  for (uint32_t f = e.first_field; f != 0; previous = f, f = fields_[f].next) {
+    if (f != field) continue;
+    const uint32_t next = fields_[f].next;
+    if (previous == 0) {
+      e.first_field = next;
+    } else {
+      fields_[previous].next = next;
+    }
+    if (e.last_field == f) e.last_field = previous;
+    fields_[f].next = 0;
+    return true;
+  }
+  return false;
+}
+
+uint32_t Batch::append_child(uint32_t parent, logagent_key key, const logagent_value& value, uint32_t flags) {
+  const bool borrow = (flags & LOGAGENT_SET_BORROW) != 0;
   if (parent == 0 || parent >= fields_.size()) return 0;
   uint32_t type = fields_[parent].value.type;
   if (type != LOGAGENT_VALUE_MAP && type != LOGAGENT_VALUE_ARRAY) return 0;

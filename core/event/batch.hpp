@@ -2,6 +2,7 @@
 #pragma once
 
 #include "event/arena.hpp"
+#include "event/key_registry.hpp"
 
 #include <logagent/plugin.h>
 
@@ -35,10 +36,11 @@ class Batch {
     size_t max_bytes = 1 << 20;
   };
 
-  Batch() : fields_(1) {}  // field 0 is the "no field" sentinel
+  // Field names are resolved through `keys` (interned names) and the batch's own table
+  // (names met only in the data). The registry outlives every batch.
+  explicit Batch(const KeyRegistry& keys) : keys_(&keys), fields_(1) {}  // field 0 is the "no field" sentinel
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
-  virtual ~Batch() = default;
 
   void reset(std::string_view tag, Limits limits) noexcept;
 
@@ -48,7 +50,8 @@ class Batch {
   bool full() const noexcept { return events_.size() >= limits_.max_events || arena_.used() >= limits_.max_bytes; }
   // Memory the batch holds for the pipeline's byte accounting (backpressure).
   size_t bytes() const noexcept {
-    return arena_.used() + fields_.size() * sizeof(FieldNode) + events_.size() * sizeof(EventSlot);
+    return arena_.used() + fields_.size() * sizeof(FieldNode) + events_.size() * sizeof(EventSlot) +
+           local_names_.size() * sizeof(std::string_view);
   }
 
   uint32_t append(int64_t time_ns);
@@ -61,19 +64,37 @@ class Batch {
 
   uint32_t first_field(uint32_t event) const noexcept { return event < size() ? events_[event].first_field : 0; }
   uint32_t find(uint32_t event, logagent_key key) const noexcept;
+  // By name, interned or local to the batch.
+  uint32_t find_named(uint32_t event, std::string_view name) const noexcept;
+  // A child of a MAP field.
+  uint32_t find_child(uint32_t parent, logagent_key key) const noexcept;
+  uint32_t find_child_named(uint32_t parent, std::string_view name) const noexcept;
+  // The name of a key: interned, or (LOGAGENT_KEY_LOCAL_BIT set) stored in this batch.
+  std::string_view name_of(logagent_key key) const noexcept {
+    if ((key & LOGAGENT_KEY_LOCAL_BIT) == 0) return keys_->name(key);
+    const uint32_t index = key & ~LOGAGENT_KEY_LOCAL_BIT;
+    return index < local_names_.size() ? local_names_[index] : std::string_view{};
+  }
   const FieldNode* field(uint32_t handle) const noexcept {
     return handle != 0 && handle < fields_.size() ? &fields_[handle] : nullptr;
   }
 
-  // Sets (replacing) a top-level field. Returns 0 if the event does not exist.
-  uint32_t set(uint32_t event, logagent_key key, const logagent_value& value, bool borrow);
+  // flags for set and append_child: LOGAGENT_SET_BORROW (string bytes, and a name, already
+  // live in this batch) and LOGAGENT_SET_NEW (no field of that name yet: skip the lookup).
+  // Sets (replacing, unless LOGAGENT_SET_NEW) a top-level field. Returns 0 if the event does not exist.
+  uint32_t set(uint32_t event, logagent_key key, const logagent_value& value, uint32_t flags);
+  // The same by name: an interned name uses its key, another is stored in the batch.
+  uint32_t set_named(uint32_t event, std::string_view name, const logagent_value& value, uint32_t flags);
   // Appends a child to a map or array field. Returns 0 if parent is not a map or array.
-  uint32_t append_child(uint32_t parent, logagent_key key, const logagent_value& value, bool borrow);
+  uint32_t append_child(uint32_t parent, logagent_key key, const logagent_value& value, uint32_t flags);
+  uint32_t append_child_named(uint32_t parent, std::string_view name, const logagent_value& value, uint32_t flags);
+  // Unlinks a top-level field from its event; false if it is not one of the event's.
+  bool remove(uint32_t event, uint32_t field) noexcept;
 
   // Memory the batch holds, used or not: what keeping it for reuse costs.
   size_t reserved_bytes() const noexcept {
     return arena_.reserved() + fields_.capacity() * sizeof(FieldNode) + events_.capacity() * sizeof(EventSlot) +
-           dropped_.capacity() * sizeof(uint64_t);
+           dropped_.capacity() * sizeof(uint64_t) + local_names_.capacity() * sizeof(std::string_view);
   }
 
   char* allocate(size_t size) { return arena_.allocate(size); }
@@ -82,7 +103,13 @@ class Batch {
  private:
   logagent_value stored(const logagent_value& value, bool borrow);
   uint32_t push_field(logagent_key key, const logagent_value& value, bool borrow);
+  // The key for `name`: interned, or a new entry of local_names_ (copied unless borrowed).
+  logagent_key key_for(std::string_view name, bool borrow);
+  uint32_t find_in_list(uint32_t first, std::string_view name) const noexcept;
+  uint32_t link_to_event(uint32_t event, uint32_t handle) noexcept;
 
+  const KeyRegistry* keys_;
+  std::vector<std::string_view> local_names_;  // index = key without LOGAGENT_KEY_LOCAL_BIT
   std::string_view tag_;  // owned by the input's configuration, which outlives batches
   Limits limits_;
   std::vector<EventSlot> events_;

@@ -8,9 +8,13 @@
 #include "pipeline/input_runner.hpp"
 #include "pipeline/output_worker.hpp"
 #include "pipeline/pipeline_batch.hpp"
+#include "pipeline/pipeline_services.hpp"
 #include "pipeline/plugin_instance.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
 
 namespace logagent::core {
 namespace {
@@ -43,6 +47,71 @@ void host_log(logagent_context* ctx, int32_t level, logagent_str message) noexce
 void host_set_error(logagent_context* ctx, logagent_str message) noexcept {
   std::lock_guard lock(ctx->mutex);
   ctx->error.assign(view(message));
+  ctx->error_option.clear();
+}
+
+void host_set_option_error(logagent_context* ctx, logagent_str option, logagent_str message) noexcept {
+  std::lock_guard lock(ctx->mutex);
+  ctx->error.assign(view(message));
+  ctx->error_option.assign(view(option));
+}
+
+void host_fatal(logagent_context* ctx, logagent_str message) noexcept {
+  if (ctx->services != nullptr) {
+    ctx->services->fatal(ctx->label, view(message));
+  } else {
+    spdlog::error("{}: {}", ctx->label, view(message));
+  }
+}
+
+logagent_str host_instance_id(logagent_context* ctx) noexcept { return str(ctx->id); }
+
+// The instance's slot in the checkpoint store, opened on first use; with ctx->mutex held.
+StateSlot* open_state(logagent_context* ctx) {
+  if (ctx->state != nullptr) return ctx->state;
+  if (ctx->services == nullptr) {
+    ctx->error = "no state folder outside a pipeline";
+    return nullptr;
+  }
+  if (!ctx->id_unique || ctx->id.empty()) {
+    ctx->error = "its id \"" + ctx->id + "\" is not unique in the pipeline; set `id` to keep state";
+    return nullptr;
+  }
+  std::string error;
+  ctx->state = ctx->services->checkpoints().open(ctx->id, error);
+  if (ctx->state == nullptr) ctx->error = error;
+  return ctx->state;
+}
+
+int32_t host_state_dir(logagent_context* ctx, logagent_str* out) noexcept {
+  std::lock_guard lock(ctx->mutex);
+  StateSlot* slot = open_state(ctx);
+  if (slot == nullptr) return LOGAGENT_ERROR;
+  if (out != nullptr) *out = str(slot->folder);
+  return LOGAGENT_OK;
+}
+
+logagent_bool host_state_load(logagent_context* ctx, logagent_str* out) noexcept {
+  std::lock_guard lock(ctx->mutex);
+  StateSlot* slot = open_state(ctx);
+  if (slot == nullptr || !slot->loaded) return 0;
+  if (out != nullptr) *out = str(*slot->loaded);
+  return 1;
+}
+
+void host_state_save(logagent_context* ctx, logagent_str blob) noexcept {
+  StateSlot* slot;
+  std::string error;
+  {
+    std::lock_guard lock(ctx->mutex);
+    slot = open_state(ctx);
+    if (slot == nullptr) error = ctx->error;
+  }
+  if (slot == nullptr) {
+    spdlog::error("{}: checkpoint not saved: {}", ctx->label, error);
+    return;
+  }
+  ctx->services->checkpoints().save(*slot, view(blob));
 }
 
 logagent_counter* host_counter(logagent_context* ctx, logagent_str name) noexcept {
@@ -151,14 +220,20 @@ logagent_field host_field_first_child(const logagent_batch* b, logagent_field f)
 }
 
 void host_field_read(const logagent_batch* b, logagent_field f, logagent_field_view* out) noexcept {
-  const FieldNode* node = from_handle(b)->field(f);
-  if (node == nullptr) {
-    *out = logagent_field_view{};
-    return;
+  if (out == nullptr) return;
+  // Written only up to the caller's struct_size: a plugin built against an older, shorter
+  // view must not have its stack overwritten when the view grows.
+  logagent_field_view view{};
+  view.struct_size = sizeof view;
+  if (const FieldNode* node = from_handle(b)->field(f); node != nullptr) {
+    view.key = node->key;
+    view.name = str(from_handle(b)->name_of(node->key));
+    view.value = node->value;
   }
-  out->key = node->key;
-  out->name = str(KeyRegistry::global().name(node->key));
-  out->value = node->value;
+  const size_t size = std::min<size_t>(out->struct_size, sizeof view);
+  if (size <= sizeof view.struct_size) return;
+  std::memcpy(reinterpret_cast<char*>(out) + sizeof view.struct_size,
+              reinterpret_cast<const char*>(&view) + sizeof view.struct_size, size - sizeof view.struct_size);
 }
 
 uint32_t host_event_append(logagent_batch* b, int64_t time_ns) noexcept { return from_handle(b)->append(time_ns); }
@@ -170,13 +245,42 @@ void host_event_drop(logagent_batch* b, uint32_t e) noexcept { from_handle(b)->d
 logagent_field host_event_set(logagent_batch* b, uint32_t e, logagent_key key, const logagent_value* value,
                               uint32_t flags) noexcept {
   if (value == nullptr || key == LOGAGENT_NO_KEY) return LOGAGENT_NO_FIELD;
-  return from_handle(b)->set(e, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
+  return from_handle(b)->set(e, key, *value, flags);
 }
 
 logagent_field host_field_append_child(logagent_batch* b, logagent_field parent, logagent_key key,
                                        const logagent_value* value, uint32_t flags) noexcept {
   if (value == nullptr) return LOGAGENT_NO_FIELD;
-  return from_handle(b)->append_child(parent, key, *value, (flags & LOGAGENT_SET_BORROW) != 0);
+  return from_handle(b)->append_child(parent, key, *value, flags);
+}
+
+logagent_field host_event_set_named(logagent_batch* b, uint32_t e, logagent_str name, const logagent_value* value,
+                                    uint32_t flags) noexcept {
+  if (value == nullptr || name.len == 0) return LOGAGENT_NO_FIELD;
+  return from_handle(b)->set_named(e, view(name), *value, flags);
+}
+
+logagent_field host_field_append_child_named(logagent_batch* b, logagent_field parent, logagent_str name,
+                                             const logagent_value* value, uint32_t flags) noexcept {
+  if (value == nullptr) return LOGAGENT_NO_FIELD;
+  return from_handle(b)->append_child_named(parent, view(name), *value, flags);
+}
+
+logagent_field host_event_find_named(const logagent_batch* b, uint32_t e, logagent_str name) noexcept {
+  return from_handle(b)->find_named(e, view(name));
+}
+
+logagent_field host_field_find_child(const logagent_batch* b, logagent_field parent, logagent_key key) noexcept {
+  return from_handle(b)->find_child(parent, key);
+}
+
+logagent_field host_field_find_child_named(const logagent_batch* b, logagent_field parent,
+                                           logagent_str name) noexcept {
+  return from_handle(b)->find_child_named(parent, view(name));
+}
+
+logagent_bool host_event_remove(logagent_batch* b, uint32_t e, logagent_field field) noexcept {
+  return from_handle(b)->remove(e, field) ? 1 : 0;
 }
 
 char* host_batch_alloc(logagent_batch* b, size_t size) noexcept { return from_handle(b)->allocate(size); }
@@ -190,9 +294,26 @@ logagent_batch* host_batch_new(logagent_context* ctx) noexcept {
   return to_handle(ctx->input->new_batch());
 }
 
+// Every batch comes from batch_new, so it knows the input it belongs to. One emitted through
+// the wrong context still goes back to its pool: emit always takes ownership.
+logagent_status emit_from(logagent_context* ctx, logagent_batch* b, uint64_t cookie, bool blocking) noexcept {
+  if (b == nullptr) return LOGAGENT_ERROR;
+  auto* batch = static_cast<PipelineBatch*>(from_handle(b));
+  if (ctx->input == nullptr || batch->owner != ctx->input) {
+    spdlog::error("{}: emit with a batch of another input or from a non-input; the batch is discarded (plugin bug)",
+                  ctx->label);
+    if (batch->owner != nullptr) batch->owner->discard(batch);
+    return LOGAGENT_ERROR;
+  }
+  return static_cast<logagent_status>(ctx->input->emit(batch, cookie, blocking));
+}
+
 logagent_status host_emit(logagent_context* ctx, logagent_batch* b, uint64_t cookie) noexcept {
-  if (ctx->input == nullptr || b == nullptr) return LOGAGENT_ERROR;
-  return static_cast<logagent_status>(ctx->input->emit(from_handle(b), cookie));
+  return emit_from(ctx, b, cookie, true);
+}
+
+logagent_status host_try_emit(logagent_context* ctx, logagent_batch* b, uint64_t cookie) noexcept {
+  return emit_from(ctx, b, cookie, false);
 }
 
 void host_batch_discard(logagent_context* ctx, logagent_batch* b) noexcept {
@@ -239,6 +360,19 @@ const logagent_host kHost = {
     .batch_discard = host_batch_discard,
     .should_stop = host_should_stop,
     .complete = host_complete,
+    .set_option_error = host_set_option_error,
+    .fatal = host_fatal,
+    .instance_id = host_instance_id,
+    .state_dir = host_state_dir,
+    .state_load = host_state_load,
+    .state_save = host_state_save,
+    .try_emit = host_try_emit,
+    .event_set_named = host_event_set_named,
+    .field_append_child_named = host_field_append_child_named,
+    .event_find_named = host_event_find_named,
+    .field_find_child = host_field_find_child,
+    .field_find_child_named = host_field_find_child_named,
+    .event_remove = host_event_remove,
 };
 
 }  // namespace

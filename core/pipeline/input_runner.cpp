@@ -1,6 +1,7 @@
 // Input threads, backpressure by unacknowledged bytes, and the acknowledgement back.
 #include "pipeline/input_runner.hpp"
 
+#include "pipeline/acknowledger.hpp"
 #include "pipeline/output_worker.hpp"
 
 #include <spdlog/spdlog.h>
@@ -14,8 +15,14 @@ constexpr size_t kPoolKeep = 4;
 }  // namespace
 
 InputRunner::InputRunner(const ComponentConfig& config, const ServiceConfig& service, KeyRegistry& keys,
-                         std::vector<FilterStage*> filters, std::vector<OutputWorker*> outputs)
-    : instance_(config, keys), service_(service), filters_(std::move(filters)), outputs_(std::move(outputs)) {
+                         PipelineServices* services, Acknowledger& acknowledger, std::vector<FilterStage*> filters,
+                         std::vector<OutputWorker*> outputs)
+    : instance_(config, keys, services),
+      service_(service),
+      acknowledger_(acknowledger),
+      keys_(keys),
+      filters_(std::move(filters)),
+      outputs_(std::move(outputs)) {
   instance_.context()->input = this;
   limits_.max_events = static_cast<uint32_t>(service.batch_max_events);
   limits_.max_bytes = static_cast<size_t>(service.batch_max_bytes);
@@ -26,8 +33,9 @@ InputRunner::~InputRunner() {
   instance_.destroy();  // it may hand batches back to pool_, which is destroyed before it
 }
 
-void InputRunner::start(std::function<void()> on_finished) {
-  thread_ = std::thread([this, on_finished = std::move(on_finished)] {
+void InputRunner::start(std::function<void()> on_change) {
+  on_change_ = std::move(on_change);
+  thread_ = std::thread([this] {
     int32_t status = instance_.descriptor().input_run(instance_.handle(), instance_.context());
     if (status != LOGAGENT_OK) {
       std::string reason;
@@ -37,21 +45,27 @@ void InputRunner::start(std::function<void()> on_finished) {
       }
       spdlog::error("{}: input stopped with an error: {}", instance_.label(),
                     reason.empty() ? "no reason given" : reason);
-      failed_ = true;
+      failed_.store(true, std::memory_order_release);
     }
     finished_.store(true, std::memory_order_release);
-    on_finished();
+    if (on_change_) on_change_();
   });
 }
 
 void InputRunner::request_stop() noexcept {
-  stop_.store(true, std::memory_order_release);
+  {
+    std::lock_guard lock(mutex_);
+    stop_.store(true, std::memory_order_release);
+  }
+  room_.notify_all();
   if (auto stop = instance_.descriptor().input_stop) stop(instance_.handle());
 }
 
 void InputRunner::abort() noexcept {
-  std::lock_guard lock(mutex_);
-  aborting_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    aborting_ = true;
+  }
   room_.notify_all();
 }
 
@@ -71,14 +85,14 @@ void InputRunner::detach() {
   if (thread_.joinable()) thread_.detach();
 }
 
-bool InputRunner::wait_drained(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(mutex_);
-  return room_.wait_until(lock, deadline, [this] { return inflight_batches_ == 0; });
+bool InputRunner::drained() {
+  std::lock_guard lock(mutex_);
+  return unacked_batches_ == 0;
 }
 
 uint64_t InputRunner::unacknowledged_batches() {
   std::lock_guard lock(mutex_);
-  return inflight_batches_;
+  return unacked_batches_;
 }
 
 Batch* InputRunner::new_batch() {
@@ -91,7 +105,7 @@ Batch* InputRunner::new_batch() {
       pooled_bytes_ -= batch->reserved_bytes();
     }
   }
-  if (!batch) batch = std::make_unique<PipelineBatch>(outputs_.size());
+  if (!batch) batch = std::make_unique<PipelineBatch>(keys_, outputs_.size());
   batch->reset(instance_.config().tag, limits_);
   batch->owner = this;
   return batch.release();
@@ -99,9 +113,10 @@ Batch* InputRunner::new_batch() {
 
 void InputRunner::release(PipelineBatch* batch) noexcept {
   std::unique_ptr<PipelineBatch> owned(batch);
-  std::lock_guard lock(mutex_);
+  // Outside the lock: emit and the acknowledgement path share it, and a reset frees memory.
   owned->reset({}, limits_);  // drop oversized arena chunks now, not at next use
   const size_t bytes = owned->reserved_bytes();
+  std::lock_guard lock(mutex_);
   if (pool_.size() < kPoolKeep || pooled_bytes_ + bytes <= static_cast<size_t>(service_.queue_max_bytes)) {
     pooled_bytes_ += bytes;
     pool_.push_back(std::move(owned));
@@ -110,39 +125,54 @@ void InputRunner::release(PipelineBatch* batch) noexcept {
 
 void InputRunner::discard(Batch* batch) noexcept { release(static_cast<PipelineBatch*>(batch)); }
 
-int32_t InputRunner::emit(Batch* raw, uint64_t cookie) {
+bool InputRunner::has_room(size_t bytes) const noexcept {
+  // A batch larger than the limit passes when nothing else is in flight, so a huge line
+  // cannot stall the pipeline forever.
+  return inflight_bytes_ == 0 || inflight_bytes_ + bytes <= static_cast<size_t>(service_.queue_max_bytes);
+}
+
+int32_t InputRunner::emit(Batch* raw, uint64_t cookie, bool blocking) {
   auto* batch = static_cast<PipelineBatch*>(raw);
+  if (!blocking) {
+    // Decided before the filters run, since a batch they changed cannot go back to the
+    // caller. Concurrent emits of one input may pass together: the limit is approximate.
+    std::lock_guard lock(mutex_);
+    if (aborting_) {
+      // fall through: discarded below like a blocking emit's
+    } else if (!has_room(batch->bytes()) && !stop_.load(std::memory_order_relaxed)) {
+      return LOGAGENT_RETRY;
+    }
+  }
   for (FilterStage* filter : filters_) filter->apply(*batch);
   batch->cookie = cookie;
   batch->outcome.store(LOGAGENT_OK, std::memory_order_relaxed);
   const uint32_t live = batch->live_count();
-  if (live == 0) {  // nothing left to deliver: acknowledged at once
-    if (auto ack = instance_.descriptor().input_ack) {
-      std::lock_guard lock(ack_mutex_);
-      ack(instance_.handle(), cookie, LOGAGENT_OK);
-    }
-    release(batch);
-    return LOGAGENT_OK;
-  }
   const size_t bytes = batch->bytes();
   {
     // Block the input thread while too much is unacknowledged: this is how the pressure of
-    // a slow output reaches the input. A batch larger than the limit passes when nothing
-    // else is in flight, so a huge line cannot stall the pipeline forever.
+    // a slow output reaches the input. Once the agent stops, one batch passes over the
+    // limit, so that the input gets back to its loop, sees should_stop and returns.
     std::unique_lock lock(mutex_);
-    const size_t limit = static_cast<size_t>(service_.queue_max_bytes);
-    room_.wait(lock, [&] { return aborting_ || inflight_bytes_ == 0 || inflight_bytes_ + bytes <= limit; });
+    if (blocking) {
+      room_.wait(lock, [&] {
+        return aborting_ || has_room(bytes) || (stop_.load(std::memory_order_relaxed) && !stop_pass_used_);
+      });
+      if (!aborting_ && !has_room(bytes)) stop_pass_used_ = true;
+    }
     if (aborting_) {
       lock.unlock();
       release(batch);
       return LOGAGENT_ERROR;
     }
     inflight_bytes_ += bytes;
-    ++inflight_batches_;
+    ++unacked_batches_;
   }
   batch->accounted_bytes = bytes;
   events_emitted_.fetch_add(live, std::memory_order_relaxed);
-  batches_emitted_.fetch_add(1, std::memory_order_relaxed);
+  if (live == 0 || outputs_.empty()) {  // nothing left to deliver: done now, acknowledged on the ack thread
+    batch_done(batch);
+    return LOGAGENT_OK;
+  }
   // Count every output before handing the batch to any: the first may finish at once.
   batch->pending.store(static_cast<uint32_t>(outputs_.size()), std::memory_order_release);
   for (size_t i = 0; i < outputs_.size(); ++i) {
@@ -157,16 +187,27 @@ int32_t InputRunner::emit(Batch* raw, uint64_t cookie) {
 }
 
 void InputRunner::batch_done(PipelineBatch* batch) {
-  if (auto ack = instance_.descriptor().input_ack) {
-    std::lock_guard lock(ack_mutex_);
-    ack(instance_.handle(), batch->cookie, batch->outcome.load(std::memory_order_acquire));
-  }
+  const uint64_t cookie = batch->cookie;
+  const int32_t status = batch->outcome.load(std::memory_order_acquire);
   const size_t bytes = batch->accounted_bytes;
-  release(batch);
-  std::lock_guard lock(mutex_);
-  inflight_bytes_ -= bytes;
-  --inflight_batches_;
-  room_.notify_all();
+  if (status != LOGAGENT_OK) failed_batches_.fetch_add(1, std::memory_order_relaxed);
+  release(batch);  // the acknowledgement needs only the cookie and the status
+  {
+    std::lock_guard lock(mutex_);
+    inflight_bytes_ -= bytes;
+  }
+  room_.notify_all();  // before input_ack: an emit blocked on room must not wait for it
+  acknowledger_.post({this, cookie, status});
+}
+
+void InputRunner::acknowledge(uint64_t cookie, int32_t status) {
+  if (auto ack = instance_.descriptor().input_ack) ack(instance_.handle(), cookie, status);
+  bool last;
+  {
+    std::lock_guard lock(mutex_);
+    last = --unacked_batches_ == 0;
+  }
+  if (last && on_change_) on_change_();
 }
 
 }  // namespace logagent::core

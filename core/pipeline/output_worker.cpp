@@ -2,6 +2,7 @@
 #include "pipeline/output_worker.hpp"
 
 #include "pipeline/input_runner.hpp"
+#include "pipeline/pipeline_services.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -19,10 +20,13 @@ int64_t monotonic_ns() {
 
 bool later(const logagent_token* a, const logagent_token* b) { return a->due_ns > b->due_ns; }
 
+// The 1st, 2nd, 4th, 8th... occurrence: visible without flooding the log.
+bool worth_logging(uint64_t n) { return (n & (n - 1)) == 0; }
+
 }  // namespace
 
-OutputWorker::OutputWorker(const ComponentConfig& config, KeyRegistry& keys)
-    : instance_(config, keys),
+OutputWorker::OutputWorker(const ComponentConfig& config, KeyRegistry& keys, PipelineServices* services)
+    : instance_(config, keys, services),
       match_(config.match),
       retry_backoff_ns_(config.retry_backoff_ns),
       retry_max_backoff_ns_(std::max(config.retry_max_backoff_ns, config.retry_backoff_ns)),
@@ -37,12 +41,21 @@ void OutputWorker::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+void OutputWorker::begin_drain() {
+  {
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+    written_since_flush_ = true;  // whatever was written before may still be buffered
+  }
+  wake_.notify_all();
+}
+
 void OutputWorker::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    wake_.notify_all();
   }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -57,35 +70,56 @@ void OutputWorker::abandon() noexcept {
 }
 
 void OutputWorker::enqueue(logagent_token* token) {
-  std::lock_guard lock(mutex_);
-  ready_.push_back(token);
+  {
+    std::lock_guard lock(mutex_);
+    ready_.push_back(token);
+  }
   wake_.notify_one();
 }
 
+logagent_token* OutputWorker::next_due(int64_t now_ns) {
+  // A retry whose time has come goes before newer batches: under a steady stream the ready
+  // queue is never empty, and a retry behind it would wait for the stream to end.
+  if (!delayed_.empty() && delayed_.front()->due_ns <= now_ns) {
+    std::pop_heap(delayed_.begin(), delayed_.end(), later);
+    logagent_token* token = delayed_.back();
+    delayed_.pop_back();
+    return token;
+  }
+  if (!ready_.empty()) {
+    logagent_token* token = ready_.front();
+    ready_.pop_front();
+    return token;
+  }
+  return nullptr;
+}
+
 void OutputWorker::run() {
+  const auto& d = instance_.descriptor();
   std::unique_lock lock(mutex_);
-  while (true) {
-    if (stopping_) return;
-    logagent_token* token = nullptr;
-    if (!ready_.empty()) {
-      token = ready_.front();
-      ready_.pop_front();
-    } else if (!delayed_.empty() && delayed_.front()->due_ns <= monotonic_ns()) {
-      std::pop_heap(delayed_.begin(), delayed_.end(), later);
-      token = delayed_.back();
-      delayed_.pop_back();
-    } else if (!delayed_.empty()) {
-      auto wait = std::chrono::nanoseconds(delayed_.front()->due_ns - monotonic_ns());
-      wake_.wait_for(lock, wait);
-      continue;
-    } else {
-      wake_.wait(lock);
+  while (!stopping_) {
+    logagent_token* token = next_due(delayed_.empty() ? 0 : monotonic_ns());
+    if (token == nullptr) {
+      if (draining_ && written_since_flush_ && d.output_flush != nullptr) {
+        written_since_flush_ = false;
+        lock.unlock();
+        if (d.output_flush(instance_.handle()) != LOGAGENT_OK)
+          spdlog::error("{}: flush failed; what it buffered is retried or failed through its tokens",
+                        instance_.label());
+        lock.lock();
+        continue;
+      }
+      if (delayed_.empty()) {
+        wake_.wait(lock);
+      } else {
+        wake_.wait_for(lock, std::chrono::nanoseconds(delayed_.front()->due_ns - monotonic_ns()));
+      }
       continue;
     }
+    written_since_flush_ = true;
     lock.unlock();
-    outstanding_.fetch_add(1, std::memory_order_acq_rel);
     token->in_write.store(true, std::memory_order_release);
-    int32_t status = instance_.descriptor().output_write(instance_.handle(), to_handle(token->batch), token);
+    int32_t status = d.output_write(instance_.handle(), to_handle(token->batch), token);
     if (status != LOGAGENT_PENDING) on_result(token, status);
     lock.lock();
   }
@@ -101,17 +135,19 @@ void OutputWorker::on_result(logagent_token* token, int32_t status) {
   if (status == LOGAGENT_RETRY) {
     ++token->retries;
     if (retry_limit_ == 0 || token->retries <= static_cast<uint64_t>(retry_limit_)) {
-      retries_.fetch_add(1, std::memory_order_relaxed);  // retries made, not RETRY answers
+      const uint64_t n = retries_.fetch_add(1, std::memory_order_relaxed) + 1;  // retries made, not RETRY answers
       int64_t delay = retry_backoff_ns_;
       for (uint32_t i = 1; i < token->retries && delay < retry_max_backoff_ns_; ++i) delay *= 2;
       delay = std::min(delay, retry_max_backoff_ns_);
-      spdlog::warn("{}: retrying a batch of {} events tagged \"{}\" in {} ms (retry {})", instance_.label(),
-                   batch->live_count(), batch->tag(), delay / 1'000'000, token->retries);
+      if (worth_logging(n))
+        spdlog::warn("{}: retrying a batch of {} events tagged \"{}\" in {} ms (retry {}; {} retries so far)",
+                     instance_.label(), batch->live_count(), batch->tag(), delay / 1'000'000, token->retries, n);
       token->due_ns = monotonic_ns() + delay;
-      std::lock_guard lock(mutex_);
-      delayed_.push_back(token);
-      std::push_heap(delayed_.begin(), delayed_.end(), later);
-      outstanding_.fetch_sub(1, std::memory_order_acq_rel);
+      {
+        std::lock_guard lock(mutex_);
+        delayed_.push_back(token);
+        std::push_heap(delayed_.begin(), delayed_.end(), later);
+      }
       wake_.notify_one();
       return;
     }
@@ -123,7 +159,6 @@ void OutputWorker::on_result(logagent_token* token, int32_t status) {
     status = LOGAGENT_ERROR;
   }
   finish(token, status);
-  outstanding_.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 void OutputWorker::finish(logagent_token* token, int32_t status) {
@@ -133,11 +168,14 @@ void OutputWorker::finish(logagent_token* token, int32_t status) {
     batches_ok_.fetch_add(1, std::memory_order_relaxed);
     events_ok_.fetch_add(events, std::memory_order_relaxed);
   } else {
-    uint64_t failed = batches_failed_.fetch_add(1, std::memory_order_relaxed) + 1;
+    const uint64_t failed = batches_failed_.fetch_add(1, std::memory_order_relaxed) + 1;
     events_failed_.fetch_add(events, std::memory_order_relaxed);
-    spdlog::error(
-        "{}: permanent error: a batch of {} events tagged \"{}\" was not delivered ({} batches failed so far)",
-        instance_.label(), events, batch->tag(), failed);
+    // After the output declared itself unusable (host->fatal), that one line said it all.
+    const PipelineServices* services = instance_.context()->services;
+    if (worth_logging(failed) && !(services != nullptr && services->fatal_happened()))
+      spdlog::error(
+          "{}: permanent error: a batch of {} events tagged \"{}\" was not delivered ({} batches failed so far)",
+          instance_.label(), events, batch->tag(), failed);
     batch->outcome.store(LOGAGENT_ERROR, std::memory_order_release);
   }
   if (batch->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) batch->owner->batch_done(batch);

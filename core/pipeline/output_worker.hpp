@@ -2,9 +2,9 @@
 #pragma once
 
 #include "config/pipeline_config.hpp"
-#include "pipeline/glob.hpp"
 #include "pipeline/pipeline_batch.hpp"
 #include "pipeline/plugin_instance.hpp"
+#include "routing/glob.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -17,13 +17,16 @@ namespace logagent::core {
 
 class OutputWorker {
  public:
-  OutputWorker(const ComponentConfig& config, KeyRegistry& keys);
+  OutputWorker(const ComponentConfig& config, KeyRegistry& keys, PipelineServices* services);
   ~OutputWorker();
 
   PluginInstance& instance() noexcept { return instance_; }
   const Glob& match() const noexcept { return match_; }
 
   void start();
+  // The inputs have stopped: from now on, each time the queue runs empty the output is
+  // asked to flush what it buffers (output_flush).
+  void begin_drain();
   // Finishes the thread; deliveries still queued are left unacknowledged.
   void stop();
   // Leaves the thread running and the instance undestroyed, for a process about to exit
@@ -34,14 +37,14 @@ class OutputWorker {
   void enqueue(logagent_token* token);
   // The outcome of one write, synchronous or through host->complete.
   void on_result(logagent_token* token, int32_t status);
-  // Tokens handed to output_write that are not finished yet (PENDING or being written).
-  uint64_t outstanding() const noexcept { return outstanding_.load(std::memory_order_acquire); }
 
+  uint64_t failed_batches() const noexcept { return batches_failed_.load(std::memory_order_relaxed); }
   std::string report();
 
  private:
   void run();
   void finish(logagent_token* token, int32_t status);
+  logagent_token* next_due(int64_t now_ns);  // with mutex_ held
 
   PluginInstance instance_;
   Glob match_;
@@ -54,8 +57,9 @@ class OutputWorker {
   std::deque<logagent_token*> ready_;
   std::vector<logagent_token*> delayed_;  // min-heap by due_ns
   bool stopping_ = false;
+  bool draining_ = false;
+  bool written_since_flush_ = false;  // a write happened since the last output_flush
   std::thread thread_;
-  std::atomic<uint64_t> outstanding_{0};
 
   std::atomic<uint64_t> batches_ok_{0}, events_ok_{0}, retries_{0}, batches_failed_{0}, events_failed_{0};
 };

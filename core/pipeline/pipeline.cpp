@@ -3,12 +3,25 @@
 
 #include <spdlog/spdlog.h>
 
-namespace logagent::core {
+#include <chrono>
+#include <optional>
 
-Pipeline::Pipeline(const PipelineConfig& config) : config_(config) {
-  KeyRegistry& keys = KeyRegistry::global();
-  for (const auto& output : config.outputs) outputs_.push_back(std::make_unique<OutputWorker>(output, keys));
-  for (const auto& filter : config.filters) filters_.push_back(std::make_unique<FilterStage>(filter, keys));
+namespace logagent::core {
+namespace {
+
+std::string counted(size_t n, const char* singular, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const PipelineConfig& config)
+    : config_(config),
+      services_(config.service.state_dir, config.service.state_flush_interval_ns, [this] { notify(); }) {
+  for (const auto& output : config.outputs)
+    outputs_.push_back(std::make_unique<OutputWorker>(output, keys_, &services_));
+  for (const auto& filter : config.filters)
+    filters_.push_back(std::make_unique<FilterStage>(filter, keys_, &services_));
   // A batch carries one tag, so each input's route is fixed here, once: the filters that
   // match its tag in file order, and every output that matches it.
   for (const auto& input : config.inputs) {
@@ -20,8 +33,8 @@ Pipeline::Pipeline(const PipelineConfig& config) : config_(config) {
     for (auto& o : outputs_) {
       if (o->match().matches(input.tag)) outputs.push_back(o.get());
     }
-    inputs_.push_back(
-        std::make_unique<InputRunner>(input, config.service, keys, std::move(filters), std::move(outputs)));
+    inputs_.push_back(std::make_unique<InputRunner>(input, config.service, keys_, &services_, acknowledger_,
+                                                    std::move(filters), std::move(outputs)));
   }
 }
 
@@ -36,7 +49,14 @@ bool Pipeline::create(ConfigErrors& errors) {
   bool ok = true;
   auto create_one = [&](PluginInstance& instance) {
     if (auto problem = instance.create()) {
-      errors.push_back({instance.config().where, instance.label(), "cannot start: " + *problem});
+      // Pointed at the option the plugin named, when it names one that was set.
+      SourcePosition where = instance.config().where;
+      if (!problem->option.empty()) {
+        auto it = instance.config().options.find(problem->option);
+        if (it != instance.config().options.end()) where = it->second.where;
+      }
+      const std::string prefix = problem->option.empty() ? "" : "option \"" + problem->option + "\": ";
+      errors.push_back({where, instance.label(), "cannot start: " + prefix + problem->message});
       ok = false;
     }
   };
@@ -47,55 +67,84 @@ bool Pipeline::create(ConfigErrors& errors) {
 }
 
 void Pipeline::request_stop() noexcept {
-  std::lock_guard lock(mutex_);
-  ++stop_requests_;
+  {
+    std::lock_guard lock(mutex_);
+    ++stop_requests_;
+  }
   changed_.notify_all();
 }
 
-Pipeline::Outcome Pipeline::run() {
-  for (auto& o : outputs_) o->start();
+void Pipeline::notify() noexcept {
   {
     std::lock_guard lock(mutex_);
-    inputs_running_ = inputs_.size();
+    ++generation_;  // a waiter that checked before this change sees it and does not sleep
   }
-  for (auto& i : inputs_) {
-    i->start([this] {
-      std::lock_guard lock(mutex_);
-      --inputs_running_;
-      changed_.notify_all();
-    });
+  changed_.notify_all();
+}
+
+bool Pipeline::all_finished() const noexcept {
+  for (const auto& i : inputs_) {
+    if (!i->finished()) return false;
   }
-  spdlog::info("pipeline started: {} inputs, {} filters, {} outputs", inputs_.size(), filters_.size(), outputs_.size());
+  return true;
+}
 
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return inputs_running_ == 0 || stop_requests_ > 0; });
-  if (inputs_running_ > 0)
-    spdlog::info("stopping: waiting up to {} ms for outputs to deliver", config_.service.grace_period_ns / 1'000'000);
-  const int stops_before = stop_requests_;  // a later one is the "second signal"
-  lock.unlock();
-  for (auto& i : inputs_) i->request_stop();
+bool Pipeline::all_drained() {
+  for (const auto& i : inputs_) {
+    if (!i->drained()) return false;
+  }
+  return true;
+}
 
-  // Drain: inputs return, then every emitted batch is acknowledged, all within the grace
-  // period from now. A second signal ends the wait at once.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(config_.service.grace_period_ns);
-  bool drained = true;
-  for (auto& i : inputs_) {
-    while (true) {
-      if (i->wait_drained(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50))) &&
-          i->finished())
-        break;
-      bool give_up = std::chrono::steady_clock::now() >= deadline;
-      {
-        std::lock_guard guard(mutex_);
-        give_up = give_up || stop_requests_ > std::max(stops_before, 1);
-      }
-      if (give_up) {
-        drained = false;
-        break;
-      }
+Pipeline::Outcome Pipeline::run() {
+  using Clock = std::chrono::steady_clock;
+  acknowledger_.start();
+  for (auto& o : outputs_) o->start();
+  for (auto& i : inputs_) i->start([this] { notify(); });
+  spdlog::info("pipeline started: {}, {}, {}", counted(inputs_.size(), "input", "inputs"),
+               counted(filters_.size(), "filter", "filters"), counted(outputs_.size(), "output", "outputs"));
+
+  // Inputs that finish by themselves (end of input) are waited for as long as delivery
+  // takes: retries that eventually succeed lose nothing. A signal or a fatal error starts
+  // the grace period; a second signal ends the wait at once.
+  std::optional<Clock::time_point> deadline;
+  int signals_at_stop = 0;
+  bool draining = false;
+  bool drained = false;
+  while (true) {
+    std::unique_lock lock(mutex_);
+    const int signals = stop_requests_;
+    const uint64_t generation = generation_;
+    lock.unlock();
+    if (!deadline && (signals > 0 || services_.fatal_happened())) {
+      deadline = Clock::now() + std::chrono::nanoseconds(config_.service.grace_period_ns);
+      signals_at_stop = signals;
+      spdlog::info("stopping: waiting up to {} ms for outputs to deliver", config_.service.grace_period_ns / 1'000'000);
+      for (auto& i : inputs_) i->request_stop();
+    } else if (deadline && signals > std::max(signals_at_stop, 1)) {
+      break;  // a second signal
     }
-    if (!drained) break;
+    const bool finished = all_finished();
+    if (finished && !draining) {
+      for (auto& o : outputs_) o->begin_drain();  // nothing new comes: flush what is buffered
+      draining = true;
+    }
+    if (finished && all_drained()) {
+      drained = true;
+      break;
+    }
+    if (deadline && Clock::now() >= *deadline) break;
+    // Inputs notify when they finish and when their last batch is acknowledged, and a fatal
+    // error notifies too: nothing here polls.
+    lock.lock();
+    auto changed = [&] { return stop_requests_ != signals || generation_ != generation; };
+    if (deadline) {
+      changed_.wait_until(lock, *deadline, changed);
+    } else {
+      changed_.wait(lock, changed);
+    }
   }
+
   uint64_t undelivered = 0;
   if (!drained) {
     for (auto& i : inputs_) {
@@ -106,7 +155,7 @@ Pipeline::Outcome Pipeline::run() {
   for (auto& i : inputs_) {
     // An aborted emit returns at once, so an input still running a moment later ignores
     // its stop: the agent exits without it rather than hang (the exit skips destructors).
-    if (!drained && !i->wait_finished(std::chrono::steady_clock::now() + std::chrono::seconds(1))) {
+    if (!drained && !i->wait_finished(Clock::now() + std::chrono::seconds(1))) {
       spdlog::error("{}: did not return after being asked to stop; exiting without it", i->instance().label());
       i->detach();
       continue;
@@ -115,6 +164,7 @@ Pipeline::Outcome Pipeline::run() {
   }
   if (drained) {
     for (auto& o : outputs_) o->stop();
+    acknowledger_.stop();
   } else {
     // Outputs are not joined: one may be blocked in a write that never returns (a reader
     // of stdout that stopped reading). The process exits without destroying anything.
@@ -122,11 +172,17 @@ Pipeline::Outcome Pipeline::run() {
       spdlog::error("stopped with {} batches not acknowledged; an input that keeps positions will send them again",
                     undelivered);
     for (auto& o : outputs_) o->abandon();
+    acknowledger_.abandon();
   }
+  // Positions acknowledged so far are safe to keep, whichever way the run ended.
+  services_.checkpoints().flush();
   log_report();
   bool input_failed = false;
   for (auto& i : inputs_) input_failed = input_failed || i->failed();
+  uint64_t failed_batches = 0;
+  for (auto& o : outputs_) failed_batches += o->failed_batches();
   if (!drained) return Outcome::Undelivered;
+  if (failed_batches > 0 || services_.fatal_happened()) return Outcome::EventsFailed;
   return input_failed ? Outcome::InputFailed : Outcome::Completed;
 }
 

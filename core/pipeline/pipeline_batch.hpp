@@ -33,7 +33,7 @@ struct PipelineBatch : Batch {
   std::atomic<int32_t> outcome{0};         // merged status: ERROR > OK
   std::vector<logagent_token> deliveries;  // sized once per input: one per routed output
 
-  explicit PipelineBatch(size_t outputs) : deliveries(outputs) {}
+  PipelineBatch(const KeyRegistry& keys, size_t outputs) : Batch(keys), deliveries(outputs) {}
 };
 
 }  // namespace logagent::core

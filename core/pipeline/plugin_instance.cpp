@@ -5,10 +5,13 @@
 
 namespace logagent::core {
 
-PluginInstance::PluginInstance(const ComponentConfig& config, KeyRegistry& keys)
+PluginInstance::PluginInstance(const ComponentConfig& config, KeyRegistry& keys, PipelineServices* services)
     : config_(config), library_(config.library) {
   context_.label = config.label();
+  context_.id = config.id;
+  context_.id_unique = config.id_unique;
   context_.keys = &keys;
+  context_.services = services;
 }
 
 PluginInstance::~PluginInstance() { destroy(); }
@@ -18,12 +21,13 @@ void PluginInstance::destroy() noexcept {
   instance_ = nullptr;
 }
 
-std::optional<std::string> PluginInstance::create() {
+std::optional<CreateError> PluginInstance::create() {
   logagent_config cfg{&config_};
   instance_ = descriptor().create(host_table(), &context_, &cfg);
   if (instance_ != nullptr) return std::nullopt;
   std::lock_guard lock(context_.mutex);
-  return context_.error.empty() ? std::string("the plugin's create failed without giving a reason") : context_.error;
+  if (context_.error.empty()) return CreateError{"the plugin's create failed without giving a reason", {}};
+  return CreateError{context_.error, context_.error_option};
 }
 
 std::string PluginInstance::counters_text() {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -69,10 +70,16 @@ std::vector<uint32_t> children_of(const Batch& b, uint32_t parent) {
   return out;
 }
 
+// Batches resolve names through a registry; one for the whole test binary.
+KeyRegistry& test_keys() {
+  static KeyRegistry keys;
+  return keys;
+}
+
 class BatchTest : public ::testing::Test {
  protected:
   void SetUp() override { batch.reset("app.web", Batch::Limits{}); }
-  Batch batch;
+  Batch batch{test_keys()};
   // Keys are plain integers to the batch; any non-zero values do.
   static constexpr logagent_key kMessage = 1, kLevel = 2, kHost = 3, kCode = 4;
 };
@@ -331,7 +338,7 @@ TEST_F(BatchTest, DroppingKeepsFieldsAndTimes) {
 // Limits
 
 TEST(BatchLimits, FullByEvents) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("t", Batch::Limits{3, 1 << 20});
   b.append(0);
   b.append(0);
@@ -341,7 +348,7 @@ TEST(BatchLimits, FullByEvents) {
 }
 
 TEST(BatchLimits, FullByBytes) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("t", Batch::Limits{2048, 100});
   uint32_t e = b.append(0);
   b.allocate(60);
@@ -354,7 +361,7 @@ TEST(BatchLimits, FullByBytes) {
 }
 
 TEST(BatchLimits, DefaultLimits) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("t", Batch::Limits{});
   for (int i = 0; i < 2047; ++i) b.append(0);
   EXPECT_FALSE(b.full());
@@ -363,7 +370,7 @@ TEST(BatchLimits, DefaultLimits) {
 }
 
 TEST(BatchLimits, BytesGrowWithEventsFieldsAndArena) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("t", Batch::Limits{});
   const size_t empty = b.bytes();
   uint32_t e = b.append(0);
@@ -377,7 +384,7 @@ TEST(BatchLimits, BytesGrowWithEventsFieldsAndArena) {
 // Reset and recycling
 
 TEST(BatchReset, ClearsEverything) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("first", Batch::Limits{});
   for (int i = 0; i < 70; ++i) b.append(i);
   b.set(0, 1, str("x"), false);
@@ -399,7 +406,7 @@ TEST(BatchReset, ClearsEverything) {
 }
 
 TEST(BatchReset, KeepsNoOversizedChunk) {
-  Batch b;
+  Batch b{test_keys()};
   b.reset("t", Batch::Limits{});
   b.allocate(100);
   const size_t standard = b.arena().reserved();
@@ -564,11 +571,157 @@ TEST(KeyRegistryTest, ConcurrentInternAgrees) {
   EXPECT_EQ(keys.intern("new"), static_cast<logagent_key>(kNames + 1));
 }
 
-TEST(KeyRegistryTest, GlobalIsOneRegistry) {
-  EXPECT_EQ(&KeyRegistry::global(), &KeyRegistry::global());
-  logagent_key k = KeyRegistry::global().intern("batch_test_global_key");
-  EXPECT_EQ(KeyRegistry::global().intern("batch_test_global_key"), k);
-  EXPECT_EQ(KeyRegistry::global().name(k), "batch_test_global_key");
+TEST(KeyRegistryTest, FindNeverAdds) {
+  KeyRegistry keys;
+  EXPECT_EQ(keys.find("status"), LOGAGENT_NO_KEY);
+  const logagent_key k = keys.intern("status");
+  EXPECT_EQ(keys.find("status"), k);
+  EXPECT_EQ(keys.find("statu"), LOGAGENT_NO_KEY);
+  EXPECT_EQ(keys.find(""), LOGAGENT_NO_KEY);
+  EXPECT_EQ(keys.intern("other"), k + 1);  // find added nothing in between
+}
+
+TEST(KeyRegistryTest, FindRacesWithIntern) {
+  KeyRegistry keys;
+  constexpr int kNames = 5000;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    // Every answer is either "not yet" or the right key: never another name's.
+    while (!done.load()) {
+      for (int i = 0; i < kNames; i += 97) {
+        const logagent_key k = keys.find("n" + std::to_string(i));
+        if (k != LOGAGENT_NO_KEY) ASSERT_EQ(keys.name(k), "n" + std::to_string(i));
+      }
+    }
+  });
+  for (int i = 0; i < kNames; ++i) keys.intern("n" + std::to_string(i));
+  done = true;
+  reader.join();
+  for (int i = 0; i < kNames; ++i) EXPECT_EQ(keys.find("n" + std::to_string(i)), static_cast<logagent_key>(i + 1));
+}
+
+// ---------------------------------------------------------------------------------------
+// Names met only in the data, removal, lookups
+
+class NamedFieldTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    status_ = keys_.intern("status");
+    batch_.reset("app", Batch::Limits{});
+    event_ = batch_.append(0);
+  }
+  KeyRegistry keys_;
+  Batch batch_{keys_};
+  logagent_key status_ = 0;
+  uint32_t event_ = 0;
+};
+
+TEST_F(NamedFieldTest, AnInternedNameGetsItsKey) {
+  uint32_t f = batch_.set_named(event_, "status", integer(200), 0);
+  ASSERT_NE(f, 0u);
+  EXPECT_EQ(batch_.field(f)->key, status_);
+  EXPECT_EQ(batch_.find(event_, status_), f);
+  EXPECT_EQ(batch_.find_named(event_, "status"), f);
+  EXPECT_EQ(batch_.name_of(status_), "status");
+}
+
+TEST_F(NamedFieldTest, AnotherNameIsStoredInTheBatchNotTheRegistry) {
+  std::string name = "user_agent";
+  uint32_t f = batch_.set_named(event_, name, str("curl"), 0);
+  name = "overwritten";  // the batch copied it
+  ASSERT_NE(f, 0u);
+  const logagent_key key = batch_.field(f)->key;
+  EXPECT_NE(key & LOGAGENT_KEY_LOCAL_BIT, 0u);
+  EXPECT_EQ(batch_.name_of(key), "user_agent");
+  EXPECT_EQ(keys_.find("user_agent"), LOGAGENT_NO_KEY);
+  EXPECT_EQ(batch_.find_named(event_, "user_agent"), f);
+  EXPECT_EQ(batch_.find_named(event_, "user"), 0u);
+  // Setting it again replaces the value in place.
+  EXPECT_EQ(batch_.set_named(event_, "user_agent", str("wget"), 0), f);
+  EXPECT_EQ(text_of(batch_.field(f)), "wget");
+  EXPECT_EQ(keys_of(batch_, event_).size(), 1u);
+}
+
+TEST_F(NamedFieldTest, LocalNamesAreForgottenOnReset) {
+  batch_.set_named(event_, "a_local_name", integer(1), 0);
+  batch_.reset("app", Batch::Limits{});
+  const uint32_t e = batch_.append(0);
+  EXPECT_EQ(batch_.find_named(e, "a_local_name"), 0u);
+  uint32_t f = batch_.set_named(e, "second", integer(2), 0);
+  EXPECT_EQ(batch_.field(f)->key, LOGAGENT_KEY_LOCAL_BIT | 0u);  // the table starts over
+  EXPECT_EQ(batch_.name_of(LOGAGENT_KEY_LOCAL_BIT | 5u), "");
+}
+
+TEST_F(NamedFieldTest, BorrowedNameAndValueAreNotCopied) {
+  char* text = batch_.allocate(9);
+  std::memcpy(text, "keyvalue!", 9);
+  uint32_t f = batch_.set_named(event_, std::string_view(text, 3), str({text + 3, 5}), LOGAGENT_SET_BORROW);
+  EXPECT_EQ(batch_.name_of(batch_.field(f)->key).data(), text);
+  EXPECT_EQ(batch_.field(f)->value.as.string.ptr, text + 3);
+}
+
+TEST_F(NamedFieldTest, SetNewAppendsWithoutLooking) {
+  uint32_t a = batch_.set(event_, status_, integer(1), LOGAGENT_SET_NEW);
+  uint32_t b = batch_.set(event_, status_, integer(2), LOGAGENT_SET_NEW);  // the caller's promise broken: two fields
+  EXPECT_NE(a, b);
+  EXPECT_EQ(keys_of(batch_, event_), (std::vector<logagent_key>{status_, status_}));
+  uint32_t c = batch_.set_named(event_, "x", integer(3), LOGAGENT_SET_NEW);
+  EXPECT_EQ(batch_.find_named(event_, "x"), c);
+}
+
+TEST_F(NamedFieldTest, ChildrenOfAMapByKeyAndByName) {
+  uint32_t map = batch_.set_named(event_, "http", of_type(LOGAGENT_VALUE_MAP), 0);
+  uint32_t s = batch_.append_child_named(map, "status", integer(404), 0);
+  uint32_t m = batch_.append_child_named(map, "method", str("GET"), 0);
+  EXPECT_EQ(batch_.field(s)->key, status_);
+  EXPECT_EQ(batch_.find_child(map, status_), s);
+  EXPECT_EQ(batch_.find_child_named(map, "status"), s);
+  EXPECT_EQ(batch_.find_child_named(map, "method"), m);
+  EXPECT_EQ(batch_.find_child_named(map, "path"), 0u);
+  EXPECT_EQ(batch_.find_child(s, status_), 0u);  // not a map
+  uint32_t arr = batch_.set_named(event_, "tags", of_type(LOGAGENT_VALUE_ARRAY), 0);
+  uint32_t item = batch_.append_child_named(arr, "ignored", str("a"), 0);
+  EXPECT_EQ(batch_.field(item)->key, LOGAGENT_NO_KEY);
+  EXPECT_EQ(batch_.find_child_named(arr, "ignored"), 0u);
+}
+
+TEST_F(NamedFieldTest, RemoveUnlinksFirstMiddleAndLast) {
+  uint32_t a = batch_.set_named(event_, "a", integer(1), 0);
+  uint32_t b = batch_.set_named(event_, "b", integer(2), 0);
+  uint32_t c = batch_.set_named(event_, "c", integer(3), 0);
+  uint32_t d = batch_.set_named(event_, "d", integer(4), 0);
+  auto names = [&] {
+    std::vector<std::string_view> out;
+    for (uint32_t f = batch_.first_field(event_); f != 0; f = batch_.field(f)->next)
+      out.push_back(batch_.name_of(batch_.field(f)->key));
+    return out;
+  };
+  EXPECT_TRUE(batch_.remove(event_, b));
+  EXPECT_EQ(names(), (std::vector<std::string_view>{"a", "c", "d"}));
+  EXPECT_TRUE(batch_.remove(event_, a));
+  EXPECT_TRUE(batch_.remove(event_, d));
+  EXPECT_EQ(names(), (std::vector<std::string_view>{"c"}));
+  EXPECT_FALSE(batch_.remove(event_, d));  // no longer the event's
+  EXPECT_EQ(batch_.find_named(event_, "d"), 0u);
+  // Appending after removing the last field links after the new last one.
+  batch_.set_named(event_, "e", integer(5), 0);
+  EXPECT_EQ(names(), (std::vector<std::string_view>{"c", "e"}));
+  EXPECT_TRUE(batch_.remove(event_, c));
+  EXPECT_EQ(names(), (std::vector<std::string_view>{"e"}));
+  const uint32_t other = batch_.append(0);
+  uint32_t f = batch_.set_named(other, "z", integer(0), 0);
+  EXPECT_FALSE(batch_.remove(event_, f));  // a field of another event
+}
+
+// plugin.h promises LOGAGENT_BATCH_PADDING readable bytes after every string of a batch.
+TEST(ArenaTest, EveryChunkIsFollowedByReadablePadding) {
+  Arena arena(1024);
+  for (size_t size : {size_t{1}, size_t{1023}, size_t{1024}, size_t{5000}}) {
+    char* p = arena.allocate(size);
+    volatile char sum = 0;
+    for (size_t i = 0; i < size + LOGAGENT_BATCH_PADDING; ++i) sum = static_cast<char>(sum + p[i]);  // ASan checks
+    (void)sum;
+  }
 }
 
 }  // namespace

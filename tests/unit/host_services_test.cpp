@@ -1,6 +1,7 @@
 // Unit tests of the host services as a plugin sees them through the C++ wrapper: reading
 // the validated configuration, and interning keys when the registry is full.
 #include "config/pipeline_config.hpp"
+#include "event/batch.hpp"
 #include "event/key_registry.hpp"
 #include "pipeline/host_table.hpp"
 #include "pipeline/plugin_instance.hpp"
@@ -9,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstring>
 #include <string>
 
 namespace {
@@ -96,6 +99,71 @@ TEST(InternKey, AFullRegistryGivesNoKeyInsteadOfThrowing) {
     last = intern("field_" + std::to_string(i));
   EXPECT_EQ(last, LOGAGENT_NO_KEY);
   EXPECT_EQ(intern("message"), first);  // known names still resolve
+}
+
+// A plugin built against a shorter field view (an older minor) must not have bytes written
+// past its struct_size.
+TEST(FieldRead, WritesNoMoreThanTheCallersStructSize) {
+  logagent::core::KeyRegistry keys;
+  logagent::core::Batch batch(keys);
+  batch.reset("app", {});
+  const logagent_key message = keys.intern("message");
+  logagent_value v{};
+  v.type = LOGAGENT_VALUE_STRING;
+  v.as.string = {"hello", 5};
+  const uint32_t f = batch.set(batch.append(0), message, v, 0);
+
+  struct {
+    logagent_field_view view;
+    unsigned char guard[16];
+  } out;
+  std::memset(&out, 0xAB, sizeof out);
+  out.view.struct_size = static_cast<uint32_t>(offsetof(logagent_field_view, value));  // key and name only
+  logagent::core::host_table()->field_read(logagent::core::to_handle(&batch), f, &out.view);
+  EXPECT_EQ(out.view.key, message);
+  EXPECT_EQ(std::string(out.view.name.ptr, out.view.name.len), "message");
+  const auto* value_bytes = reinterpret_cast<const unsigned char*>(&out.view.value);
+  for (size_t i = 0; i < sizeof out.view.value; ++i) EXPECT_EQ(value_bytes[i], 0xAB) << i;
+  for (unsigned char g : out.guard) EXPECT_EQ(g, 0xAB);
+
+  logagent::BatchView view(logagent::core::host_table(), logagent::core::to_handle(&batch));
+  EXPECT_EQ(view.read(f).value.as_string(), "hello");  // the wrapper's full-size view
+}
+
+TEST(MarkError, TheOneDocumentedWayAndASecondReasonIsAppended) {
+  logagent::core::KeyRegistry keys;
+  logagent::core::Batch core_batch(keys);
+  core_batch.reset("app", {});
+  const logagent_key error = keys.intern(LOGAGENT_ERROR_FIELD);
+  logagent::Batch batch(logagent::core::host_table(), logagent::core::to_handle(&core_batch));
+  const uint32_t e = batch.append(0);
+  batch.mark_error(e, error, "regex: no match for pattern");
+  EXPECT_EQ(batch.get_string(e, error), "regex: no match for pattern");
+  batch.mark_error(e, error, "json: invalid JSON at byte 3");
+  EXPECT_EQ(batch.get_string(e, error), "regex: no match for pattern; json: invalid JSON at byte 3");
+  int count = 0;
+  batch.for_each_field(e, [&](const logagent::FieldView&) { ++count; });
+  EXPECT_EQ(count, 1);
+}
+
+TEST(OptionError, PointsTheErrorAtTheOption) {
+  logagent_context ctx;
+  const logagent_host* host = logagent::core::host_table();
+  host->set_option_error(&ctx, logagent_str{"pattern", 7}, logagent_str{"missing )", 9});
+  EXPECT_EQ(ctx.error, "missing )");
+  EXPECT_EQ(ctx.error_option, "pattern");
+  host->set_error(&ctx, logagent_str{"other", 5});
+  EXPECT_EQ(ctx.error_option, "");
+}
+
+TEST(State, OutsideAPipelineThereIsNoStateFolder) {
+  logagent_context ctx;
+  ctx.id = "tail.app";
+  const logagent_host* host = logagent::core::host_table();
+  logagent_str out{nullptr, 0};
+  EXPECT_EQ(host->state_dir(&ctx, &out), LOGAGENT_ERROR);
+  EXPECT_FALSE(ctx.error.empty());
+  EXPECT_EQ(host->state_load(&ctx, &out), 0);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -40,6 +41,22 @@ const logagent_option kOptions[] = {
         .defaults("0s")
         .doc("Above zero: answer PENDING and complete each call after this delay, in call order")
         .example("\"100ms\""),
+    logagent::option("retry_once_call", LOGAGENT_OPTION_INT)
+        .defaults("0")
+        .doc("Write call (from 1) that answers RETRY once; its batch's next attempt is answered as usual")
+        .example("10"),
+    logagent::option("retry_for", LOGAGENT_OPTION_DURATION)
+        .defaults("0s")
+        .doc("Every write call answers RETRY until this long after the first call, then as usual")
+        .example("\"8s\""),
+    logagent::option("hold_until_flush", LOGAGENT_OPTION_BOOL)
+        .defaults("false")
+        .doc("Answer PENDING and complete the held tokens (OK) only in output_flush, like an output that batches")
+        .example("true"),
+    logagent::option("fatal_at_call", LOGAGENT_OPTION_INT)
+        .defaults("0")
+        .doc("From this write call on (from 1), answer ERROR; at that call also report host->fatal once")
+        .example("3"),
 };
 
 const char* word(Status status) noexcept {
@@ -55,7 +72,11 @@ class AckOutput final : public logagent::Output {
         message_(host.intern("message")),
         retry_every_(config.get_int("retry_every")),
         error_every_(config.get_int("error_every")),
-        delay_(config.get_duration_ns("complete_delay")) {
+        delay_(config.get_duration_ns("complete_delay")),
+        retry_once_call_(static_cast<uint64_t>(config.get_int("retry_once_call"))),
+        retry_for_ns_(config.get_duration_ns("retry_for")),
+        hold_until_flush_(config.get_bool("hold_until_flush")),
+        fatal_at_call_(static_cast<uint64_t>(config.get_int("fatal_at_call"))) {
     if (retry_every_ < 0) throw logagent::ConfigError("retry_every must be 0 (never) or positive");
     if (error_every_ < 0) throw logagent::ConfigError("error_every must be 0 (never) or positive");
     if (delay_.count() < 0) throw logagent::ConfigError("complete_delay must not be negative");
@@ -86,7 +107,13 @@ class AckOutput final : public logagent::Output {
     // write is never called concurrently for one instance, so a plain counter is enough.
     const uint64_t call = ++calls_;
     const int64_t now_ns = fixture::clock_ns(CLOCK_MONOTONIC);
-    const Status status = decide(call);
+    if (first_call_ns_ == 0) first_call_ns_ = now_ns;
+    Status status = decide(call);
+    if (retry_for_ns_ > 0 && now_ns - first_call_ns_ < retry_for_ns_) status = Status::Retry();
+    if (fatal_at_call_ != 0 && call >= fatal_at_call_) {
+      if (call == fatal_at_call_) host_.fatal("fixture_ack was told to fail for good");
+      status = Status::Error();
+    }
 
     // snprintf rather than std::to_string/to_chars: those instantiate libstdc++ templates with
     // default visibility, which would add exported (and GNU-unique) symbols to the library.
@@ -105,6 +132,10 @@ class AckOutput final : public logagent::Output {
     if (int err = fixture::append_record(record_.get(), lines); err != 0)
       throw std::runtime_error(std::string("fixture_ack cannot append to record_path: ") + std::strerror(err));
 
+    if (hold_until_flush_ && status == Status::Ok()) {
+      held_.push_back(token);  // write and flush run on one thread: no lock needed
+      return Status::Pending();
+    }
     if (delay_.count() == 0) return status;
     {
       std::lock_guard lock(mutex_);
@@ -112,6 +143,18 @@ class AckOutput final : public logagent::Output {
     }
     wake_.notify_one();
     return Status::Pending();
+  }
+
+  Status flush() override {
+    if (!hold_until_flush_) return Status::Ok();
+    // Records the flush as a line of its own, so tests see it came after the writes.
+    char line[64];
+    const int len = std::snprintf(line, sizeof line, "0\tflush\t%" PRId64 "\t%zu\n",
+                                  fixture::clock_ns(CLOCK_MONOTONIC), held_.size());
+    fixture::append_record(record_.get(), std::string_view(line, static_cast<size_t>(len)));
+    for (logagent_token* token : held_) host_.complete(token, Status::Ok());
+    held_.clear();
+    return Status::Ok();
   }
 
  private:
@@ -122,6 +165,7 @@ class AckOutput final : public logagent::Output {
   };
 
   Status decide(uint64_t call) const noexcept {
+    if (retry_once_call_ != 0 && call == retry_once_call_) return Status::Retry();
     if (retry_every_ > 0 && call % static_cast<uint64_t>(retry_every_) == 0) return Status::Retry();
     if (error_every_ > 0 && call % static_cast<uint64_t>(error_every_) == 0) return Status::Error();
     return Status::Ok();
@@ -156,8 +200,14 @@ class AckOutput final : public logagent::Output {
   int64_t retry_every_;
   int64_t error_every_;
   std::chrono::nanoseconds delay_;
+  uint64_t retry_once_call_;
+  int64_t retry_for_ns_;
+  bool hold_until_flush_;
+  uint64_t fatal_at_call_;
   fixture::UniqueFd record_;
   uint64_t calls_ = 0;
+  int64_t first_call_ns_ = 0;
+  std::vector<logagent_token*> held_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

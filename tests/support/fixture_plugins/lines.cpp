@@ -15,6 +15,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 namespace {
 
 using logagent::Status;
@@ -35,6 +40,20 @@ const logagent_option kOptions[] = {
         .defaults("false")
         .doc("After emitting, never return from run, whatever stop says: a misbehaving input")
         .example("true"),
+    logagent::option("threads", LOGAGENT_OPTION_INT)
+        .defaults("1")
+        .min("1")
+        .max("64")
+        .doc("Threads emitting at once; batch k (its cookie, from 1) goes to whichever thread takes it")
+        .example("4"),
+    logagent::option("lock_in_emit_and_ack", LOGAGENT_OPTION_BOOL)
+        .defaults("false")
+        .doc("Hold one lock around every emit and take the same lock in ack, as an input keeping positions may")
+        .example("true"),
+    logagent::option("use_try_emit", LOGAGENT_OPTION_BOOL)
+        .defaults("false")
+        .doc("Emit with try_emit; on RETRY count queue_full, wait 1 ms and try the same batch again")
+        .example("true"),
 };
 
 class LinesInput final : public logagent::Input {
@@ -44,7 +63,11 @@ class LinesInput final : public logagent::Input {
         message_(host.intern("message")),
         count_(config.get_int("count")),
         per_batch_(config.get_int("per_batch", 100)),
-        ignore_stop_(config.get_bool("ignore_stop", false)) {
+        ignore_stop_(config.get_bool("ignore_stop", false)),
+        threads_(config.get_int("threads", 1)),
+        lock_in_emit_and_ack_(config.get_bool("lock_in_emit_and_ack")),
+        use_try_emit_(config.get_bool("use_try_emit")),
+        queue_full_(host.counter("queue_full")) {
     if (count_ < 0) throw logagent::ConfigError("count must not be negative");
     if (per_batch_ < 1) throw logagent::ConfigError("per_batch must be at least 1");
     if (config.has("ack_path")) {
@@ -58,31 +81,54 @@ class LinesInput final : public logagent::Input {
   }
 
   Status run() override {
-    // snprintf rather than std::to_chars: that instantiates libstdc++ templates with default
-    // visibility, which would add exported (and GNU-unique) symbols to the library.
-    char text[32];
-    uint64_t cookie = 0;
-    int64_t n = 1;
-    while (n <= count_) {
-      // Checked per batch: tests stop the agent mid-stream and expect the input to notice.
-      if (stop_.load(std::memory_order_relaxed) || host_.should_stop()) break;
-      logagent::Batch batch{host_.raw(), host_.new_batch()};
-      // Exactly per_batch events (not batch_full) so a test can predict batch numbers.
-      for (int64_t k = 0; k < per_batch_ && n <= count_; ++k, ++n) {
-        const uint32_t event = batch.append(fixture::clock_ns(CLOCK_REALTIME));
-        const int len = std::snprintf(text, sizeof text, "line-%" PRId64, n);
-        batch.set(event, message_, logagent::Value::string(std::string_view(text, static_cast<size_t>(len))));
+    const int64_t batches = (count_ + per_batch_ - 1) / per_batch_;
+    std::atomic<int64_t> next{1};  // the next batch number, taken by whichever thread is free
+    auto emit_batches = [&] {
+      // snprintf rather than std::to_chars: that instantiates libstdc++ templates with default
+      // visibility, which would add exported (and GNU-unique) symbols to the library.
+      char text[32];
+      while (true) {
+        // Checked per batch: tests stop the agent mid-stream and expect the input to notice.
+        if (stop_.load(std::memory_order_relaxed) || host_.should_stop()) return;
+        const int64_t number = next.fetch_add(1);
+        if (number > batches) return;
+        logagent::Batch batch{host_.raw(), host_.new_batch()};
+        // Exactly per_batch events (not batch_full) so a test can predict batch numbers.
+        for (int64_t n = (number - 1) * per_batch_ + 1; n <= std::min(number * per_batch_, count_); ++n) {
+          const uint32_t event = batch.append(fixture::clock_ns(CLOCK_REALTIME));
+          const int len = std::snprintf(text, sizeof text, "line-%" PRId64, n);
+          batch.set(event, message_, logagent::Value::string(std::string_view(text, static_cast<size_t>(len))));
+        }
+        // ERROR means the agent is aborting and discarded the batch: nothing more to do.
+        if (!emit(batch.raw_mut(), static_cast<uint64_t>(number))) return;
       }
-      // ERROR means the agent is aborting and discarded the batch: nothing more to do.
-      if (!host_.emit(batch.raw_mut(), ++cookie).ok()) break;
-    }
+    };
+    std::vector<std::thread> others;
+    for (int64_t t = 1; t < threads_; ++t) others.emplace_back(emit_batches);
+    emit_batches();
+    for (auto& t : others) t.join();
     while (ignore_stop_) ::sleep(1);
     return Status::Ok();
+  }
+
+  // False when the agent is aborting.
+  bool emit(logagent_batch* batch, uint64_t cookie) {
+    std::unique_lock lock(lock_, std::defer_lock);
+    if (lock_in_emit_and_ack_) lock.lock();
+    if (!use_try_emit_) return host_.emit(batch, cookie).ok();
+    while (true) {
+      const Status status = host_.try_emit(batch, cookie);
+      if (status != Status::Retry()) return status.ok();
+      host_.add(queue_full_, 1);  // the batch is still ours: keep it and try again
+      ::usleep(1000);
+    }
   }
 
   void stop() noexcept override { stop_.store(true, std::memory_order_relaxed); }
 
   void ack(uint64_t cookie, Status status) noexcept override {
+    std::unique_lock lock(lock_, std::defer_lock);
+    if (lock_in_emit_and_ack_) lock.lock();  // the emit path holds it while blocked for room
     if (!acks_.valid()) return;
     // No allocation: ack is noexcept and may run on any host thread.
     char line[40];
@@ -97,8 +143,13 @@ class LinesInput final : public logagent::Input {
   int64_t count_;
   int64_t per_batch_;
   bool ignore_stop_;
+  int64_t threads_;
+  bool lock_in_emit_and_ack_;
+  bool use_try_emit_;
+  logagent_counter* queue_full_;
   fixture::UniqueFd acks_;
   std::atomic<bool> stop_{false};
+  std::mutex lock_;
 };
 
 }  // namespace
