@@ -2,6 +2,7 @@
 delivers each batch exactly as often as those answers say, acknowledges inputs once per
 batch, pushes back on a slow output, and drains on SIGTERM."""
 import collections
+import re
 import fcntl
 import os
 import select
@@ -68,7 +69,7 @@ class AcknowledgementPath(AgentTestCase):
             complete_delay = "2ms"
             retry_backoff = "20ms"
             """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
-        self.assertEqual(rc, 0, err)
+        self.assertEqual(rc, 4, err)  # some batches were not delivered
         calls = read_record(record)
         retried = self.check_exactly_as_often_as_answered(calls, lines, backoff_ns=20_000_000)
         self.assertGreater(retried, 0)
@@ -80,8 +81,9 @@ class AcknowledgementPath(AgentTestCase):
         # Counted and logged.
         self.assertIn(f"delivered_events={ok_events} ", err)
         self.assertIn(f"failed_events={failed_events} failed_batches={len(errors)}", err)
-        self.assertEqual(err.count("permanent error: a batch of"), len(errors))
-        self.assertEqual(err.count("retrying a batch of"), retried)
+        # Logged the 1st, 2nd, 4th, 8th... time: visible, without a line per batch.
+        self.assertEqual(err.count("permanent error: a batch of"), len(errors).bit_length())
+        self.assertEqual(err.count("retrying a batch of"), retried.bit_length())
 
     def test_synchronous_answers(self):
         record = self.path("record.tsv")
@@ -100,7 +102,7 @@ class AcknowledgementPath(AgentTestCase):
             error_every = 7
             retry_backoff = "1ms"
             """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
-        self.assertEqual(rc, 0, err)
+        self.assertEqual(rc, 4, err)
         self.check_exactly_as_often_as_answered(read_record(record), lines, backoff_ns=1_000_000)
 
     def test_retry_limit_turns_into_a_permanent_error(self):
@@ -116,7 +118,7 @@ class AcknowledgementPath(AgentTestCase):
             retry_backoff = "1ms"
             retry_limit = 3
             """, stdin=b"only line\n", plugin_path=FIXTURE_PATH)
-        self.assertEqual(rc, 0, err)
+        self.assertEqual(rc, 4, err)
         calls = read_record(record)
         self.assertEqual([c["status"] for c in calls.values()], ["retry"] * 4)
         self.assertIn("giving up on a batch of 1 events tagged \"stdin\" after 3 retries", err)
@@ -146,7 +148,7 @@ class AcknowledgementPath(AgentTestCase):
             type = "null"
             match = "a*"
             """, plugin_path=FIXTURE_PATH)
-        self.assertEqual(rc, 0, err)
+        self.assertEqual(rc, 4, err)
         calls = read_record(record)
         outcome = {}
         for c in calls.values():
@@ -190,6 +192,161 @@ class AcknowledgementPath(AgentTestCase):
             got = [m for c in read_record(path).values() for m in c["messages"]]
             self.assertEqual(got, lines)
         self.assertEqual(os.path.getsize(self.path("never.tsv")), 0)
+
+
+    def test_retries_after_end_of_input_are_waited_for_past_the_grace_period(self):
+        record = self.path("record.tsv")
+        lines = ["late %d" % i for i in range(300)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 100
+            grace_period = "1s"
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            retry_for = "8s"
+            retry_backoff = "100ms"
+            retry_max_backoff = "500ms"
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        delivered = [m for c in calls.values() if c["status"] == "ok" for m in c["messages"]]
+        self.assertEqual(sorted(delivered), sorted(lines))
+        retries = [c for c in calls.values() if c["status"] == "retry"]
+        first, last_retry = min(c["time_ns"] for c in calls.values()), max(c["time_ns"] for c in retries)
+        self.assertGreaterEqual(last_retry - first, 7_000_000_000)  # it really retried for longer than the grace period
+        self.assertIn("delivered_events=300 ", err)
+
+    def test_a_permanently_failed_output_stops_the_agent_with_one_line(self):
+        record = self.path("record.tsv")
+        lines = ["doomed %d" % i for i in range(20000)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 100
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            fatal_at_call = 3
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 4, err)
+        self.assertEqual(err.count("fixture_ack was told to fail for good"), 1, err)
+        self.assertNotIn("permanent error: a batch of", err)
+        calls = read_record(record)
+        self.assertEqual([c["status"] for n, c in sorted(calls.items())][:3], ["ok", "ok", "error"])
+        # The agent stopped reading: what it read ended as failed, and it said how much.
+        failed = sum(len(c["messages"]) for c in calls.values() if c["status"] == "error")
+        self.assertIn(f"failed_events={failed} ", err)
+        self.assertIn("delivered_events=200 ", err)
+
+    def test_an_output_that_buffers_is_flushed_when_the_input_ends(self):
+        record = self.path("record.tsv")
+        lines = ["held %d" % i for i in range(1000)]
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            batch_max_events = 100
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            hold_until_flush = true
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 0, err)
+        calls = read_record(record)
+        self.assertIn(0, calls)  # the flush line: call 0
+        self.assertEqual(calls[0]["status"], "flush")
+        written = [m for n, c in calls.items() if n != 0 for m in c["messages"]]
+        self.assertEqual(written, lines)
+        self.assertIn("delivered_events=1000 delivered_batches=10 ", err)
+
+
+class InputsAndTheAckPath(AgentTestCase):
+    def acked(self, path):
+        with open(path) as f:
+            return [line.split("\t") for line in f.read().splitlines()]
+
+    def test_an_input_taking_one_lock_in_emit_and_ack_does_not_deadlock(self):
+        acks = self.path("acks.tsv")
+        record = self.path("record.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            queue_max_bytes = "16KiB"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = 20000
+            per_batch = 100
+            ack_path = "{acks}"
+            lock_in_emit_and_ack = true
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            complete_delay = "2ms"
+            """, plugin_path=FIXTURE_PATH, timeout=120)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 201)))
+        self.assertIn("delivered_events=20000 ", err)
+
+    def test_several_threads_of_one_input_emit_at_once(self):
+        acks = self.path("acks.tsv")
+        record = self.path("record.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            queue_max_bytes = "32KiB"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = 10000
+            per_batch = 10
+            threads = 4
+            ack_path = "{acks}"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            """, plugin_path=FIXTURE_PATH, timeout=120)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 1001)))
+        messages = [m for c in read_record(record).values() for m in c["messages"]]
+        self.assertEqual(sorted(messages), sorted("line-%d" % i for i in range(1, 10001)))
+
+    def test_try_emit_leaves_the_batch_with_the_input_when_the_queue_is_full(self):
+        acks = self.path("acks.tsv")
+        record = self.path("record.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            queue_max_bytes = "4KiB"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = 3000
+            per_batch = 50
+            use_try_emit = true
+            ack_path = "{acks}"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            complete_delay = "1ms"
+            """, plugin_path=FIXTURE_PATH, timeout=120)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 61)))
+        m = re.search(r"queue_full=(\d+)", err)
+        self.assertIsNotNone(m, err)
+        self.assertGreater(int(m.group(1)), 0)
+        messages = [m for c in read_record(record).values() for m in c["messages"]]
+        self.assertEqual(messages, ["line-%d" % i for i in range(1, 3001)])
 
 
 class Backpressure(AgentTestCase):

@@ -56,6 +56,13 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when a host call failed and already recorded why (as state_dir does): create then
+// reports the host's reason, not this exception's message.
+class HostError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
+
 // Thrown from a constructor to refuse one option's value; the message reaches the user with
 // the line and column of that option (host->set_option_error).
 class OptionError : public ConfigError {
@@ -205,11 +212,11 @@ class Host {
   // status "events were not delivered".
   void fatal(std::string_view message) const noexcept { host_->fatal(ctx_, to_c(message)); }
 
-  // State. state_dir() throws ConfigError when the folder cannot be made (call it in the
-  // constructor); load_state() gives the last saved checkpoint, empty when there is none.
+  // State. state_dir() throws HostError when the folder cannot be used (call it in the
+  // constructor: create then fails with the host's reason); load_state() gives the last saved checkpoint, empty when there is none.
   std::string state_dir() const {
     logagent_str out{nullptr, 0};
-    if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw ConfigError("cannot use the state folder");
+    if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw HostError("cannot use the state folder");
     return std::string(to_view(out));
   }
   std::string_view load_state() const noexcept {
@@ -487,6 +494,8 @@ template <typename T>
 void* create(const logagent_host* host, logagent_context* ctx, const logagent_config* config) noexcept {
   try {
     return new Instance<T>(host, ctx, config);
+  } catch (const HostError&) {
+    // The host recorded the reason already.
   } catch (const OptionError& e) {
     host->set_option_error(ctx, to_c(e.option()), to_c(e.what()));
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // Test input "fixture_lines": emits `count` events "line-1".."line-N" in fixed-size batches and
 // records every acknowledgement, so tests can check delivery end to end and early stop.
+#include <logagent/ack_tracker.hpp>
 #include <logagent/plugin.hpp>
 
 #include "fixture_io.hpp"
@@ -54,6 +55,11 @@ const logagent_option kOptions[] = {
         .defaults("false")
         .doc("Emit with try_emit; on RETRY count queue_full, wait 1 ms and try the same batch again")
         .example("true"),
+    logagent::option("resume", LOGAGENT_OPTION_BOOL)
+        .defaults("false")
+        .doc("Keep a checkpoint (the SDK's ack tracker, the host's state store) and resume after the last line "
+             "every batch up to which was acknowledged; needs threads = 1")
+        .example("true"),
 };
 
 class LinesInput final : public logagent::Input {
@@ -67,7 +73,17 @@ class LinesInput final : public logagent::Input {
         threads_(config.get_int("threads", 1)),
         lock_in_emit_and_ack_(config.get_bool("lock_in_emit_and_ack")),
         use_try_emit_(config.get_bool("use_try_emit")),
-        queue_full_(host.counter("queue_full")) {
+        queue_full_(host.counter("queue_full")),
+        resume_(config.get_bool("resume")) {
+    if (resume_ && threads_ != 1) throw logagent::OptionError("resume", "resume needs threads = 1");
+    if (resume_) {
+      host.state_dir();  // throws when the folder cannot be used: create fails, as it should
+      // The checkpoint is "<last line acknowledged>"; a missing one means from the start.
+      int64_t last_acknowledged = 0;
+      for (char c : host.load_state()) last_acknowledged = last_acknowledged * 10 + (c - '0');
+      first_line_ = last_acknowledged + 1;
+      tracker_.start(0, static_cast<uint64_t>(first_line_ - 1));
+    }
     if (count_ < 0) throw logagent::ConfigError("count must not be negative");
     if (per_batch_ < 1) throw logagent::ConfigError("per_batch must be at least 1");
     if (config.has("ack_path")) {
@@ -81,8 +97,8 @@ class LinesInput final : public logagent::Input {
   }
 
   Status run() override {
-    const int64_t batches = (count_ + per_batch_ - 1) / per_batch_;
     std::atomic<int64_t> next{1};  // the next batch number, taken by whichever thread is free
+    const int64_t skip = first_line_ - 1;  // lines before it were delivered by an earlier run
     auto emit_batches = [&] {
       // snprintf rather than std::to_chars: that instantiates libstdc++ templates with default
       // visibility, which would add exported (and GNU-unique) symbols to the library.
@@ -91,13 +107,18 @@ class LinesInput final : public logagent::Input {
         // Checked per batch: tests stop the agent mid-stream and expect the input to notice.
         if (stop_.load(std::memory_order_relaxed) || host_.should_stop()) return;
         const int64_t number = next.fetch_add(1);
-        if (number > batches) return;
+        if (number > (count_ - skip + per_batch_ - 1) / per_batch_) return;
         logagent::Batch batch{host_.raw(), host_.new_batch()};
         // Exactly per_batch events (not batch_full) so a test can predict batch numbers.
-        for (int64_t n = (number - 1) * per_batch_ + 1; n <= std::min(number * per_batch_, count_); ++n) {
+        const int64_t last = std::min(skip + number * per_batch_, count_);
+        for (int64_t n = skip + (number - 1) * per_batch_ + 1; n <= last; ++n) {
           const uint32_t event = batch.append(fixture::clock_ns(CLOCK_REALTIME));
           const int len = std::snprintf(text, sizeof text, "line-%" PRId64, n);
           batch.set(event, message_, logagent::Value::string(std::string_view(text, static_cast<size_t>(len))));
+        }
+        if (resume_) {
+          std::lock_guard lock(tracker_mutex_);  // before emit: the ack may come first
+          tracker_.record(static_cast<uint64_t>(number), 0, static_cast<uint64_t>(last));
         }
         // ERROR means the agent is aborting and discarded the batch: nothing more to do.
         if (!emit(batch.raw_mut(), static_cast<uint64_t>(number))) return;
@@ -129,6 +150,14 @@ class LinesInput final : public logagent::Input {
   void ack(uint64_t cookie, Status status) noexcept override {
     std::unique_lock lock(lock_, std::defer_lock);
     if (lock_in_emit_and_ack_) lock.lock();  // the emit path holds it while blocked for room
+    if (resume_) {
+      std::lock_guard guard(tracker_mutex_);
+      for (const auto& checkpoint : tracker_.ack(cookie)) {
+        char text[24];
+        const int len = std::snprintf(text, sizeof text, "%" PRIu64, checkpoint.position);
+        host_.save_state(std::string_view(text, static_cast<size_t>(len)));
+      }
+    }
     if (!acks_.valid()) return;
     // No allocation: ack is noexcept and may run on any host thread.
     char line[40];
@@ -147,6 +176,10 @@ class LinesInput final : public logagent::Input {
   bool lock_in_emit_and_ack_;
   bool use_try_emit_;
   logagent_counter* queue_full_;
+  bool resume_;
+  int64_t first_line_ = 1;
+  std::mutex tracker_mutex_;
+  logagent::AckTracker tracker_;
   fixture::UniqueFd acks_;
   std::atomic<bool> stop_{false};
   std::mutex lock_;
