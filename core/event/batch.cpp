@@ -43,7 +43,7 @@ uint32_t Batch::find_in_list(uint32_t first, std::string_view name) const noexce
     for (uint32_t f = first; f != 0; f = fields_[f].next) {
       if (fields_[f].key == key) return f;
     }
-    return 0;
+    // Interned only after this batch stored it by name: it is among the local ones.
   }
   for (uint32_t f = first; f != 0; f = fields_[f].next) {
     if ((fields_[f].key & LOGAGENT_KEY_LOCAL_BIT) != 0 && name_of(fields_[f].key) == name) return f;

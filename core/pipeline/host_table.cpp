@@ -316,8 +316,12 @@ logagent_status host_try_emit(logagent_context* ctx, logagent_batch* b, uint64_t
   return emit_from(ctx, b, cookie, false);
 }
 
-void host_batch_discard(logagent_context* ctx, logagent_batch* b) noexcept {
-  if (ctx->input != nullptr && b != nullptr) ctx->input->discard(from_handle(b));
+void host_batch_discard(logagent_context*, logagent_batch* b) noexcept {
+  // Back to the pool of the input it came from, whichever context discards it: its delivery
+  // records are sized for that input's outputs.
+  if (b == nullptr) return;
+  auto* batch = static_cast<PipelineBatch*>(from_handle(b));
+  if (batch->owner != nullptr) batch->owner->discard(batch);
 }
 
 logagent_bool host_should_stop(logagent_context* ctx) noexcept {

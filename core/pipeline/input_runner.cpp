@@ -3,6 +3,7 @@
 
 #include "pipeline/acknowledger.hpp"
 #include "pipeline/output_worker.hpp"
+#include "pipeline/pipeline_services.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -139,8 +140,10 @@ int32_t InputRunner::emit(Batch* raw, uint64_t cookie, bool blocking) {
     std::lock_guard lock(mutex_);
     if (aborting_) {
       // fall through: discarded below like a blocking emit's
-    } else if (!has_room(batch->bytes()) && !stop_.load(std::memory_order_relaxed)) {
-      return LOGAGENT_RETRY;
+    } else if (!has_room(batch->bytes())) {
+      // Once stopping, one batch passes over the limit, as for a blocking emit.
+      if (!stop_.load(std::memory_order_relaxed) || stop_pass_used_) return LOGAGENT_RETRY;
+      stop_pass_used_ = true;
     }
   }
   for (FilterStage* filter : filters_) filter->apply(*batch);
@@ -201,7 +204,12 @@ void InputRunner::batch_done(PipelineBatch* batch) {
 }
 
 void InputRunner::acknowledge(uint64_t cookie, int32_t status) {
-  if (auto ack = instance_.descriptor().input_ack) ack(instance_.handle(), cookie, status);
+  // After an instance declared itself unusable, its failures say nothing about the data:
+  // those batches are not acknowledged to the input, so one that keeps positions does not
+  // move past them and sends them again after a restart.
+  const PipelineServices* services = instance_.context()->services;
+  const bool withheld = status != LOGAGENT_OK && services != nullptr && services->fatal_happened();
+  if (auto ack = instance_.descriptor().input_ack; ack != nullptr && !withheld) ack(instance_.handle(), cookie, status);
   bool last;
   {
     std::lock_guard lock(mutex_);

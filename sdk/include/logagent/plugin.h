@@ -316,7 +316,9 @@ typedef struct logagent_host {
   /* The instance cannot work any more (stdout closed, credentials refused for good): the
    * host logs `message` once, stops every input, lets the batches in flight finish (the
    * instance should answer ERROR for them at once) and exits with the status "events were
-   * not delivered". Any instance, any thread; calls after the first are ignored. */
+   * not delivered". Batches that fail from then on are not acknowledged to their inputs
+   * (no input_ack), so an input that keeps positions sends them again after a restart.
+   * Any instance, any thread; calls after the first are ignored. */
   void (*fatal)(logagent_context* ctx, logagent_str message);
 
   /* --- identity and state --- */
@@ -327,10 +329,11 @@ typedef struct logagent_host {
    * Returns OK and *out (NUL-terminated after len; LIFETIME: the instance's), or ERROR after
    * recording the reason as with set_error. */
   int32_t (*state_dir)(logagent_context* ctx, logagent_str* out);
-  /* The checkpoint last given to state_save, by this run or an earlier one. Returns 1 and
-   * *out (OWNERSHIP: the host's; LIFETIME: until destroy), or 0 when none was ever saved
-   * (a checkpoint file that cannot be read is an error: 0 after recording it, see
-   * set_error). Call it in create. */
+  /* The checkpoint an earlier run saved, as found when the instance first used its state
+   * (state_dir, state_load or state_save). Returns 1 and *out (OWNERSHIP: the host's;
+   * LIFETIME: until destroy), or 0 when there is none, or when the state folder cannot be
+   * used (then the reason is recorded as with set_error: call state_dir first to tell the
+   * two apart). Call it in create. */
   logagent_bool (*state_load)(logagent_context* ctx, logagent_str* out);
   /* Replaces the instance's checkpoint with `blob` (copied). Never blocks on the disk: the
    * agent's state writer saves the newest blob atomically (a crash leaves the previous

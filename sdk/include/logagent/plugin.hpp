@@ -219,8 +219,10 @@ class Host {
     if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw HostError("cannot use the state folder");
     return std::string(to_view(out));
   }
-  std::string_view load_state() const noexcept {
+  // Empty when no earlier run saved one; throws HostError when the state cannot be used.
+  std::string_view load_state() const {
     logagent_str out{nullptr, 0};
+    if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw HostError("cannot use the state folder");
     return host_->state_load(ctx_, &out) ? to_view(out) : std::string_view{};
   }
   void save_state(std::string_view blob) const noexcept { host_->state_save(ctx_, to_c(blob)); }
