@@ -1,9 +1,10 @@
-// The order of validation: syntax, [service], plugins, sections, routes.
+// The order of validation: syntax, [service], the plugins the sections name, sections, routes.
 #include "cli/pipeline_loading.hpp"
 
 #include "config/config_loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 namespace logagent::cli {
@@ -18,7 +19,12 @@ std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, s
   LoadedPipeline loaded;
   loaded.config.file = doc->file;
   loaded.config.service = core::read_service(*doc, config_errors);
-  loaded.registry = core::PluginRegistry::discover(core::plugin_search_path(loaded.config.service.plugin_dirs), errors);
+  // Only the libraries the sections name: a broken library the pipeline does not use (a
+  // Kafka output whose librdkafka is missing) must not stop a stdin -> stdout pipeline.
+  std::vector<std::string> warnings;
+  loaded.registry = core::PluginRegistry::load_needed(core::plugin_search_path(loaded.config.service.plugin_dirs),
+                                                      core::needed_plugins(*doc), warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   core::read_components(*doc, loaded.registry, loaded.config, config_errors);
   core::check_routes(loaded.config, config_errors);
   // In file order, as a compiler reports: checks run section by section, and toml++ keeps

@@ -16,8 +16,11 @@ struct LoadedPipeline {
   core::PipelineConfig config;
 };
 
-// Every problem found (TOML syntax, unusable plugin libraries, invalid options, routes)
-// is appended to `errors` as a line for the user; returns nullopt if there was any.
+// Every problem found (TOML syntax, a plugin library the pipeline names that cannot be
+// used, invalid options, routes) is appended to `errors` as a line for the user; returns
+// nullopt if there was any. Only the plugin libraries the pipeline names are loaded (see
+// PluginRegistry::load_needed); what is wrong with other files met while looking for them
+// is printed on stderr as "warning: ..." lines and does not fail the load.
 std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, std::vector<std::string>& errors);
 
 }  // namespace logagent::cli

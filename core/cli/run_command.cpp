@@ -6,10 +6,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
+#include <system_error>
 #include <thread>
 
 namespace logagent::cli {
@@ -19,8 +28,13 @@ void print_errors(const std::vector<std::string>& errors) {
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
 }
 
+// "1 input", "2 inputs": every noun here takes an s.
+std::string counted(size_t count, const char* noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 void print_count(const std::string& file, size_t count) {
-  std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), count, count == 1 ? "" : "s");
+  std::fprintf(stderr, "%s: %s\n", file.c_str(), counted(count, "error").c_str());
 }
 
 std::optional<LoadedPipeline> load_or_report(const std::string& file) {
@@ -42,43 +56,72 @@ bool create_or_report(core::Pipeline& pipeline, const std::string& file) {
   return false;
 }
 
-// Signals are taken by one thread with sigtimedwait, so no handler runs on a pipeline
-// thread and the pipeline is told through an ordinary call.
+// Signals are taken by one thread from a signalfd, so no handler runs on a pipeline thread
+// and the pipeline is told through an ordinary call. The thread also polls an eventfd that
+// the destructor writes, so it ends the moment the pipeline has finished: a timed wait
+// would hold every run up until its next tick.
 class SignalWatcher {
  public:
+  // Throws std::system_error if the descriptors cannot be made (out of file descriptors).
   explicit SignalWatcher(core::Pipeline& pipeline) {
-    thread_ = std::thread([this, &pipeline] {
-      sigset_t set;
-      sigemptyset(&set);
-      sigaddset(&set, SIGINT);
-      sigaddset(&set, SIGTERM);
-      const timespec tick{0, 100'000'000};
-      while (!done_.load(std::memory_order_acquire)) {
-        int sig = sigtimedwait(&set, nullptr, &tick);
-        if (sig == SIGINT || sig == SIGTERM) {
-          spdlog::info("received {}; stopping (a second signal skips the wait for delivery)",
-                       sig == SIGINT ? "SIGINT" : "SIGTERM");
-          pipeline.request_stop();
-        }
-      }
-    });
+    sigset_t set = stop_signals();
+    signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC);
+    if (signal_fd_ < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
+    wake_fd_ = eventfd(0, EFD_CLOEXEC);
+    if (wake_fd_ < 0) {
+      const int error = errno;
+      close(signal_fd_);
+      throw std::system_error(error, std::generic_category(), "eventfd");
+    }
+    thread_ = std::thread([this, &pipeline] { watch(pipeline); });
   }
   ~SignalWatcher() {
-    done_.store(true, std::memory_order_release);
+    const uint64_t one = 1;
+    // Cannot fail short of a counter overflow, which one write a run never reaches.
+    [[maybe_unused]] ssize_t written = write(wake_fd_, &one, sizeof one);
     thread_.join();
+    close(wake_fd_);
+    close(signal_fd_);
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+  static sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
   }
 
  private:
-  std::atomic<bool> done_{false};
+  void watch(core::Pipeline& pipeline) const {
+    pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    while (true) {
+      if (poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        spdlog::error("signal watcher: poll failed: {}", std::strerror(errno));
+        return;
+      }
+      if (fds[1].revents != 0) return;  // the pipeline has finished
+      if (fds[0].revents == 0) continue;
+      signalfd_siginfo info{};
+      if (read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
+      spdlog::info("received {}; stopping (a second signal skips the wait for delivery)",
+                   info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+      pipeline.request_stop();
+    }
+  }
+
+  int signal_fd_ = -1;
+  int wake_fd_ = -1;
   std::thread thread_;
 };
 
 void block_signals() {
-  // Blocked before any thread starts, so every thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  // Blocked before any thread starts, so every thread inherits the mask and the signals
+  // stay pending for the watcher's signalfd.
+  const sigset_t set = SignalWatcher::stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   // A closed stdout or socket must be an error code for the output, not a dead agent.
   std::signal(SIGPIPE, SIG_IGN);
@@ -94,9 +137,13 @@ int run_command(const std::string& file) {
   auto pipeline = std::make_unique<core::Pipeline>(loaded->config);
   if (!create_or_report(*pipeline, file)) return kExitInvalid;
   core::Pipeline::Outcome outcome;
-  {
+  try {
     SignalWatcher watcher(*pipeline);
     outcome = pipeline->run();
+  } catch (const std::system_error& e) {
+    // Without the watcher SIGINT/SIGTERM (blocked) could not stop the agent: refuse to start.
+    spdlog::error("cannot watch for signals: {}", e.what());
+    return kExitInvalid;
   }
   if (outcome == core::Pipeline::Outcome::Undelivered) {
     // Outputs may still hold tokens and threads: tearing them down could complete into
@@ -112,6 +159,8 @@ int run_command(const std::string& file) {
       return kExitOk;
     case core::Pipeline::Outcome::InputFailed:
       return kExitInputFailed;
+    case core::Pipeline::Outcome::EventsFailed:
+      return kExitEventsFailed;
     case core::Pipeline::Outcome::Undelivered:
       return kExitUndelivered;
   }
@@ -124,8 +173,9 @@ int check_command(const std::string& file) {
   setup_logging(loaded->config.service.log_level == "info" ? "warn" : loaded->config.service.log_level);
   core::Pipeline pipeline(loaded->config);
   if (!create_or_report(pipeline, file)) return kExitInvalid;
-  std::printf("%s: OK (%zu inputs, %zu filters, %zu outputs)\n", file.c_str(), loaded->config.inputs.size(),
-              loaded->config.filters.size(), loaded->config.outputs.size());
+  std::printf("%s: OK (%s, %s, %s)\n", file.c_str(), counted(loaded->config.inputs.size(), "input").c_str(),
+              counted(loaded->config.filters.size(), "filter").c_str(),
+              counted(loaded->config.outputs.size(), "output").c_str());
   return kExitOk;
 }
 

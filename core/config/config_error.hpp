@@ -1,17 +1,12 @@
 // A configuration error with the place it was found, as shown to users.
 #pragma once
 
-#include <cstdint>
+#include "plugin/source_position.hpp"
+
 #include <string>
 #include <vector>
 
 namespace logagent::core {
-
-struct SourcePosition {
-  std::string file;
-  uint32_t line = 0;    // 1-based; 0 when unknown
-  uint32_t column = 0;  // 1-based
-};
 
 struct ConfigError {
   SourcePosition where;

@@ -1,21 +1,20 @@
 // Validation of a pipeline file against the core's and the plugins' option schemas.
 #include "config/config_loader.hpp"
 
-#include "config/suggest.hpp"
-#include "config/units.hpp"
-#include "pipeline/glob.hpp"
+#include "plugin/option_schema.hpp"
+#include "plugin/suggest.hpp"
+#include "routing/glob.hpp"
 
 #include <logagent/plugin.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 namespace logagent::core {
 namespace {
@@ -25,103 +24,11 @@ SourcePosition position(const std::string& file, const toml::node& node) {
   return SourcePosition{file, begin.line, begin.column};
 }
 
-std::string toml_type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time:
-      return "a date/time";
-    default:
-      return "nothing";
-  }
-}
-
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string expected_text(const logagent_option& option) {
-  std::string what;
-  switch (option.type) {
-    case LOGAGENT_OPTION_STRING:
-      what = "a string";
-      break;
-    case LOGAGENT_OPTION_INT:
-      what = "an integer";
-      break;
-    case LOGAGENT_OPTION_FLOAT:
-      what = "a number";
-      break;
-    case LOGAGENT_OPTION_BOOL:
-      what = "true or false";
-      break;
-    case LOGAGENT_OPTION_DURATION:
-      what = "a duration such as \"250ms\", \"5s\" or \"1m\"";
-      break;
-    case LOGAGENT_OPTION_SIZE:
-      what = "a size such as \"64KiB\" or \"8MiB\"";
-      break;
-    case LOGAGENT_OPTION_STRING_LIST:
-      what = "an array of strings";
-      break;
-    case LOGAGENT_OPTION_STRING_TABLE:
-      what = "a table of strings such as { key = \"value\" }";
-      break;
-    default:
-      what = "a value";
-      break;
-  }
-  if (option.example != nullptr && option.type != LOGAGENT_OPTION_DURATION && option.type != LOGAGENT_OPTION_SIZE)
-    what += std::string(" (e.g. ") + option.example + ")";
-  return what;
-}
-
-// The service options, validated with the same machinery as plugin options.
-const std::vector<logagent_option>& service_options() {
-  static const std::vector<logagent_option> options = {
-      logagent::option("log_level", LOGAGENT_OPTION_STRING)
-          .defaults("info")
-          .doc("Internal log level on stderr: trace, debug, info, warn, error, off")
-          .example("\"info\""),
-      logagent::option("state_dir", LOGAGENT_OPTION_STRING)
-          .defaults("/var/lib/logagent")
-          .doc("Folder where inputs keep their positions")
-          .example("\"/var/lib/logagent\""),
-      logagent::option("plugin_dirs", LOGAGENT_OPTION_STRING_LIST)
-          .doc("Folders searched for plugins after the built-in one")
-          .example("[\"/opt/logagent/plugins\"]"),
-      logagent::option("queue_max_bytes", LOGAGENT_OPTION_SIZE)
-          .defaults("4MiB")
-          .doc("Per input: bytes of events not yet acknowledged before the input is paused")
-          .example("\"16MiB\""),
-      logagent::option("batch_max_events", LOGAGENT_OPTION_INT)
-          .defaults("2048")
-          .doc("Events after which a batch is handed on")
-          .example("2048"),
-      logagent::option("batch_max_bytes", LOGAGENT_OPTION_SIZE)
-          .defaults("1MiB")
-          .doc("Bytes per batch before it is handed on")
-          .example("\"1MiB\""),
-      logagent::option("grace_period", LOGAGENT_OPTION_DURATION)
-          .defaults("5s")
-          .doc("On shutdown, how long to wait for outputs to deliver what is queued")
-          .example("\"5s\""),
-  };
-  return options;
-}
 
 std::vector<std::string> option_names(const std::vector<const logagent_option*>& options) {
   std::vector<std::string> names;
+  names.reserve(options.size());
   for (const auto* o : options) names.emplace_back(o->name);
   return names;
 }
@@ -133,8 +40,8 @@ const logagent_option* find_in(const std::vector<const logagent_option*>& option
   return nullptr;
 }
 
-// Validates the keys of `table` against `schema`: unknown keys, types, required options.
-// Returns the converted values, defaults applied for absent options.
+// Validates the keys of `table` against `schema`: unknown keys, types, choices, ranges,
+// required options. Returns the converted values, defaults applied for absent options.
 std::map<std::string, OptionValue, std::less<>> read_options(const std::string& file, const toml::table& table,
                                                              const std::vector<const logagent_option*>& schema,
                                                              const std::string& section, ConfigErrors& errors) {
@@ -148,7 +55,9 @@ std::map<std::string, OptionValue, std::less<>> read_options(const std::string& 
       continue;
     }
     OptionValue value;
-    if (auto problem = convert_option(*option, &node, value)) {
+    std::optional<std::string> problem = convert_option(*option, &node, value);
+    if (!problem) problem = constraint_problem(*option, value);
+    if (problem) {
       errors.push_back({position(file, node), section, "option " + in_quotes(key.str()) + ": " + *problem});
       continue;
     }
@@ -164,7 +73,7 @@ std::map<std::string, OptionValue, std::less<>> read_options(const std::string& 
     }
     if (option->default_value == nullptr) continue;
     OptionValue value;
-    if (auto problem = convert_option(*option, nullptr, value)) {
+    if (auto problem = convert_option(*option, nullptr, value)) {  // refused when the plugin loaded; never here
       errors.push_back(
           {table_where, section, "default of option " + in_quotes(option->name) + " is invalid: " + *problem});
       continue;
@@ -185,118 +94,128 @@ void check_value(const std::map<std::string, OptionValue, std::less<>>& values, 
   }
 }
 
-}  // namespace
+bool id_character(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
 
-std::optional<std::string> convert_option(const logagent_option& option, const toml::node* node, OptionValue& out) {
-  out.type = option.type;
-  const bool is_default = node == nullptr;
-  const std::string default_text = option.default_value ? option.default_value : "";
-  auto wrong = [&]() -> std::optional<std::string> {
-    // A default is quoted by the caller already: say only what was expected.
-    return "expected " + expected_text(option) + (node ? ", got " + toml_type_name(*node) : std::string());
-  };
-  switch (option.type) {
-    case LOGAGENT_OPTION_STRING:
-      if (is_default) {
-        out.text = default_text;
-        return std::nullopt;
-      }
-      if (!node->is_string()) return wrong();
-      out.text = node->as_string()->get();
-      return std::nullopt;
-    case LOGAGENT_OPTION_INT:
-      if (is_default) {
-        // An optional '-' and digits, as TOML writes an integer: no '+', spaces or units.
-        const char* end = default_text.data() + default_text.size();
-        auto [ptr, ec] = std::from_chars(default_text.data(), end, out.integer);
-        if (ec != std::errc{} || ptr != end) return wrong();
-        return std::nullopt;
-      }
-      if (!node->is_integer()) return wrong();
-      out.integer = node->as_integer()->get();
-      return std::nullopt;
-    case LOGAGENT_OPTION_FLOAT:
-      if (is_default) {
-        // The whole text a finite number: "0.5s", "inf" and "1e999" are not defaults.
-        const char* end = default_text.data() + default_text.size();
-        auto [ptr, ec] = std::from_chars(default_text.data(), end, out.real);
-        if (ec != std::errc{} || ptr != end || !std::isfinite(out.real)) return wrong();
-        return std::nullopt;
-      }
-      if (node->is_floating_point()) {
-        out.real = node->as_floating_point()->get();
-        return std::nullopt;
-      }
-      if (node->is_integer()) {
-        out.real = static_cast<double>(node->as_integer()->get());
-        return std::nullopt;
-      }
-      return wrong();
-    case LOGAGENT_OPTION_BOOL:
-      if (is_default) {
-        if (default_text != "true" && default_text != "false") return wrong();
-        out.boolean = default_text == "true";
-        return std::nullopt;
-      }
-      if (!node->is_boolean()) return wrong();
-      out.boolean = node->as_boolean()->get();
-      return std::nullopt;
-    case LOGAGENT_OPTION_DURATION:
-    case LOGAGENT_OPTION_SIZE: {
-      const bool duration = option.type == LOGAGENT_OPTION_DURATION;
-      std::optional<int64_t> v;
-      if (is_default) {
-        v = duration ? parse_duration_ns(default_text) : parse_size_bytes(default_text);
-      } else if (node->is_integer()) {
-        int64_t n = node->as_integer()->get();
-        if (n < 0) return "expected " + expected_text(option) + ", got a negative number";
-        v = duration ? parse_duration_ns(std::to_string(n)) : n;
-      } else if (node->is_string()) {
-        const std::string& text = node->as_string()->get();
-        v = duration ? parse_duration_ns(text) : parse_size_bytes(text);
-        if (!v) return "expected " + expected_text(option) + ", got " + in_quotes(text);
-      } else {
-        return wrong();
-      }
-      if (!v) return wrong();
-      out.integer = *v;
-      return std::nullopt;
+// Why an explicit `id` is not allowed, or nullopt. An id names the instance's state folder.
+std::optional<std::string> id_problem(const std::string& id) {
+  if (id.empty() || id.size() > 128 || !std::all_of(id.begin(), id.end(), id_character))
+    return "expected 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-', got " + in_quotes(id);
+  if (id == "." || id == "..") return "must not be \".\" or \"..\" (an id names a folder)";
+  return std::nullopt;
+}
+
+// "<type>.<tail>", stable whatever the order of sections, with every character an id may
+// not hold replaced.
+std::string derived_id(const std::string& type, const std::string& tail) {
+  std::string id = type + "." + tail;
+  for (char& c : id) {
+    if (!id_character(c)) c = '_';
+  }
+  return id;
+}
+
+std::string line_of(const ComponentConfig& c) { return "on line " + std::to_string(c.id_where.line); }
+
+// Explicit ids first (a repeated one is an error at the later section), then the derived
+// ids of inputs (which must not collide with anything: inputs keep state), then those of
+// filters and outputs (marked when shared).
+void assign_ids(PipelineConfig& config, const std::set<const ComponentConfig*>& explicit_ids, ConfigErrors& errors) {
+  std::vector<ComponentConfig*> all;
+  for (auto* section : {&config.inputs, &config.filters, &config.outputs}) {
+    for (auto& c : *section) all.push_back(&c);
+  }
+  std::stable_sort(all.begin(), all.end(), [](const ComponentConfig* a, const ComponentConfig* b) {
+    return std::tie(a->where.line, a->where.column) < std::tie(b->where.line, b->where.column);
+  });
+  std::map<std::string, const ComponentConfig*> claimed;
+  for (ComponentConfig* c : all) {
+    if (!explicit_ids.contains(c) || id_problem(c->id)) continue;  // an invalid one is reported already
+    auto [it, inserted] = claimed.emplace(c->id, c);
+    if (!inserted) {
+      errors.push_back({c->id_where, c->label(),
+                        "option \"id\": " + in_quotes(c->id) + " is already the id of " + it->second->label() + " " +
+                            line_of(*it->second)});
     }
-    case LOGAGENT_OPTION_STRING_LIST: {
-      // default_value has no syntax for a list: a list option's default is always NULL.
-      if (is_default && option.default_value != nullptr)
-        return "default_value must be NULL for LOGAGENT_OPTION_STRING_LIST (the ABI has no syntax for a list default)";
-      if (is_default) return std::nullopt;
-      const toml::array* array = node->as_array();
-      if (array == nullptr) return wrong();
-      for (size_t i = 0; i < array->size(); ++i) {
-        const toml::node& item = *array->get(i);
-        if (!item.is_string())
-          return "expected " + expected_text(option) + ", item " + std::to_string(i) + " is " + toml_type_name(item);
-        out.items.emplace_back(std::string{}, item.as_string()->get());
-      }
-      return std::nullopt;
+  }
+  for (ComponentConfig* c : all) {
+    if (explicit_ids.contains(c) || c->kind != LOGAGENT_KIND_INPUT) continue;
+    c->id = derived_id(c->type, c->tag);
+    c->id_where = c->where;
+    auto [it, inserted] = claimed.emplace(c->id, c);
+    if (!inserted) {
+      errors.push_back({c->where, c->label(),
+                        "its id " + in_quotes(c->id) + " (derived from type and tag) is also the id of " +
+                            it->second->label() + " " + line_of(*it->second) +
+                            ": set `id` to a name unique in the pipeline (an input's state is kept under its id)"});
     }
-    case LOGAGENT_OPTION_STRING_TABLE: {
-      if (is_default && option.default_value != nullptr)
-        return "default_value must be NULL for LOGAGENT_OPTION_STRING_TABLE (the ABI has no syntax for a table "
-               "default)";
-      if (is_default) return std::nullopt;
-      const toml::table* table = node->as_table();
-      if (table == nullptr) return wrong();
-      for (const auto& [key, item] : *table) {
-        if (!item.is_string())
-          return "expected " + expected_text(option) + ", " + in_quotes(key.str()) + " is " + toml_type_name(item);
-        out.items.emplace_back(std::string(key.str()), item.as_string()->get());
-      }
-      return std::nullopt;
-    }
-    default:
-      return "option type " + std::to_string(option.type) + " is unknown to this agent";
+  }
+  std::map<std::string, int> derived_count;
+  for (ComponentConfig* c : all) {
+    if (explicit_ids.contains(c) || c->kind == LOGAGENT_KIND_INPUT) continue;
+    c->id = derived_id(c->type, c->match);
+    c->id_where = c->where;
+    ++derived_count[c->id];
+  }
+  for (ComponentConfig* c : all) {
+    if (explicit_ids.contains(c) || c->kind == LOGAGENT_KIND_INPUT) continue;
+    c->id_unique = !claimed.contains(c->id) && derived_count[c->id] == 1;
   }
 }
 
-std::optional<ConfigDocument> parse_config_text(std::string_view text, std::string file_name, ConfigErrors& errors) {
+const toml::array* component_tables(const ConfigDocument& doc, uint32_t kind) {
+  const toml::node* node = doc.root.get(section_name(kind));
+  const toml::array* array = node != nullptr ? node->as_array() : nullptr;
+  return array != nullptr && array->is_array_of_tables() ? array : nullptr;
+}
+
+}  // namespace
+
+const std::vector<logagent_option>& service_options() {
+  static const char* const kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off", nullptr};
+  static const std::vector<logagent_option> options = {
+      logagent::option("log_level", LOGAGENT_OPTION_STRING)
+          .defaults("info")
+          .choices(kLogLevels)
+          .doc("Internal log level on stderr")
+          .example("\"info\""),
+      logagent::option("state_dir", LOGAGENT_OPTION_STRING)
+          .defaults("/var/lib/logagent")
+          .doc("Folder where inputs keep their positions")
+          .example("\"/var/lib/logagent\""),
+      logagent::option("state_flush_interval", LOGAGENT_OPTION_DURATION)
+          .defaults("1s")
+          .min("10ms")
+          .doc("How often at most the positions inputs save are written to state_dir")
+          .example("\"5s\""),
+      logagent::option("plugin_dirs", LOGAGENT_OPTION_STRING_LIST)
+          .doc("Folders searched for plugins after the built-in one")
+          .example("[\"/opt/logagent/plugins\"]"),
+      logagent::option("queue_max_bytes", LOGAGENT_OPTION_SIZE)
+          .defaults("4MiB")
+          .doc("Per input: bytes of events not yet acknowledged before the input is paused")
+          .example("\"16MiB\""),
+      logagent::option("batch_max_events", LOGAGENT_OPTION_INT)
+          .defaults("2048")
+          .min("1")
+          .max("1000000")
+          .doc("Events after which a batch is handed on")
+          .example("2048"),
+      logagent::option("batch_max_bytes", LOGAGENT_OPTION_SIZE)
+          .defaults("1MiB")
+          .doc("Bytes per batch before it is handed on")
+          .example("\"1MiB\""),
+      logagent::option("grace_period", LOGAGENT_OPTION_DURATION)
+          .defaults("5s")
+          .doc("On shutdown, how long to wait for outputs to deliver what is queued")
+          .example("\"5s\""),
+  };
+  return options;
+}
+
+std::optional<ConfigDocument> parse_config_text(std::string_view text, const std::string& file_name,
+                                                ConfigErrors& errors) {
   try {
     ConfigDocument doc{file_name, toml::parse(text, file_name)};
     return doc;
@@ -342,11 +261,6 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   for (const auto& o : service_options()) schema.push_back(&o);
   auto values = read_options(doc.file, *table, schema, "service", errors);
   const std::string section = "service";
-  check_value(values, "log_level", section, errors, [](const OptionValue& v) -> std::optional<std::string> {
-    static const std::array<std::string_view, 6> levels = {"trace", "debug", "info", "warn", "error", "off"};
-    if (std::find(levels.begin(), levels.end(), v.text) != levels.end()) return std::nullopt;
-    return "expected one of trace, debug, info, warn, error, off, got " + in_quotes(v.text);
-  });
   auto positive = [](const OptionValue& v) -> std::optional<std::string> {
     if (v.integer > 0) return std::nullopt;
     return "must be greater than zero";
@@ -354,16 +268,13 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   check_value(values, "queue_max_bytes", section, errors, positive);
   check_value(values, "batch_max_bytes", section, errors, positive);
   check_value(values, "grace_period", section, errors, positive);
-  check_value(values, "batch_max_events", section, errors, [](const OptionValue& v) -> std::optional<std::string> {
-    if (v.integer >= 1 && v.integer <= 1'000'000) return std::nullopt;
-    return "expected an integer from 1 to 1000000, got " + std::to_string(v.integer);
-  });
   auto get = [&](std::string_view name) -> const OptionValue* {
     auto it = values.find(name);
     return it == values.end() ? nullptr : &it->second;
   };
   if (auto* v = get("log_level")) service.log_level = v->text;
   if (auto* v = get("state_dir")) service.state_dir = v->text;
+  if (auto* v = get("state_flush_interval")) service.state_flush_interval_ns = v->integer;
   if (auto* v = get("plugin_dirs")) {
     for (const auto& item : v->items) service.plugin_dirs.push_back(item.second);
   }
@@ -374,8 +285,26 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   return service;
 }
 
+std::vector<PluginName> needed_plugins(const ConfigDocument& doc) {
+  std::vector<PluginName> needed;
+  for (uint32_t kind : {LOGAGENT_KIND_INPUT, LOGAGENT_KIND_FILTER, LOGAGENT_KIND_OUTPUT}) {
+    const toml::array* array = component_tables(doc, kind);
+    if (array == nullptr) continue;
+    for (const toml::node& table : *array) {
+      const toml::node* type = table.as_table()->get("type");
+      if (type == nullptr || !type->is_string()) continue;
+      const std::string& name = type->as_string()->get();
+      if (std::none_of(needed.begin(), needed.end(),
+                       [&](const PluginName& p) { return p.kind == kind && p.name == name; }))
+        needed.push_back({kind, name});
+    }
+  }
+  return needed;
+}
+
 void read_components(const ConfigDocument& doc, const PluginRegistry& registry, PipelineConfig& config,
                      ConfigErrors& errors) {
+  std::set<std::pair<uint32_t, size_t>> explicit_ids;  // (kind, index) of sections that set `id`
   for (uint32_t kind : {LOGAGENT_KIND_INPUT, LOGAGENT_KIND_FILTER, LOGAGENT_KIND_OUTPUT}) {
     const std::string section(section_name(kind));
     auto& components = kind == LOGAGENT_KIND_INPUT    ? config.inputs
@@ -390,8 +319,8 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       }
       continue;
     }
-    const toml::array* array = node->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
+    const toml::array* array = component_tables(doc, kind);
+    if (array == nullptr) {
       errors.push_back(
           {position(doc.file, *node), section, "expected [[" + section + "]] tables, got " + toml_type_name(*node)});
       continue;
@@ -418,22 +347,30 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       component.type = type_node->as_string()->get();
       label = component.label();
       component.library = registry.find(kind, component.type);
+      if (const std::string* problem = registry.load_problem(kind, component.type)) {
+        errors.push_back({position(doc.file, *type_node), label,
+                          "cannot load the " + std::string(kind_name(kind)) + " plugin " + in_quotes(component.type) +
+                              ": " + *problem});
+        continue;
+      }
       if (!component.library) {
         auto known = registry.names(kind);
         std::string list;
         for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+        std::string unusable;
+        for (const auto& file : registry.unusable_files()) unusable += (unusable.empty() ? "" : ", ") + file.string();
         errors.push_back({position(doc.file, *type_node), label,
                           "unknown " + std::string(kind_name(kind)) + " type " + in_quotes(component.type) +
                               did_you_mean(component.type, known) + " (known " + section + ": " +
-                              (list.empty() ? "none" : list) + ")"});
+                              (list.empty() ? "none" : list) +
+                              (unusable.empty() ? "" : "; files that could not be loaded: " + unusable) + ")"});
         continue;
       }
 
       std::vector<const logagent_option*> schema;
       for (const auto& o : common_options(kind)) schema.push_back(&o);
-      const auto& d = component.library->descriptor();
-      for (uint32_t k = 0; k < d.option_count; ++k) {
-        if (find_in(schema, d.options[k].name) == nullptr) schema.push_back(&d.options[k]);
+      for (const auto& o : component.library->options()) {
+        if (find_in(schema, o.name) == nullptr) schema.push_back(&o);
       }
       auto values = read_options(doc.file, table, schema, label, errors);
       auto take = [&](std::string_view name) -> std::optional<OptionValue> {
@@ -444,6 +381,12 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
         return v;
       };
       take("type");
+      if (auto id = take("id")) {
+        component.id = id->text;
+        component.id_where = id->where;
+        explicit_ids.emplace(kind, i);
+        if (auto problem = id_problem(id->text)) errors.push_back({id->where, label, "option \"id\": " + *problem});
+      }
       if (kind == LOGAGENT_KIND_INPUT) {
         auto tag = take("tag");
         component.tag = tag ? tag->text : component.type;
@@ -460,16 +403,19 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       if (kind == LOGAGENT_KIND_OUTPUT) {
         if (auto v = take("retry_backoff")) component.retry_backoff_ns = v->integer;
         if (auto v = take("retry_max_backoff")) component.retry_max_backoff_ns = v->integer;
-        if (auto v = take("retry_limit")) {
-          component.retry_limit = v->integer;
-          if (v->integer < 0)
-            errors.push_back({v->where, label, "option \"retry_limit\": must be 0 (no limit) or more"});
-        }
+        if (auto v = take("retry_limit")) component.retry_limit = v->integer;
       }
       component.options = std::move(values);
       components.push_back(std::move(component));
     }
   }
+  std::set<const ComponentConfig*> explicit_components;
+  for (auto* section : {&config.inputs, &config.filters, &config.outputs}) {
+    for (const auto& c : *section) {
+      if (explicit_ids.contains({c.kind, c.index})) explicit_components.insert(&c);
+    }
+  }
+  assign_ids(config, explicit_components, errors);
 }
 
 void check_routes(const PipelineConfig& config, ConfigErrors& errors) {

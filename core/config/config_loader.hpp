@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -20,20 +21,26 @@ struct ConfigDocument {
 
 // Errors are appended, never thrown: one pass reports everything wrong with a file.
 std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors);
-std::optional<ConfigDocument> parse_config_text(std::string_view text, std::string file_name, ConfigErrors& errors);
+std::optional<ConfigDocument> parse_config_text(std::string_view text, const std::string& file_name,
+                                                ConfigErrors& errors);
+
+// The options of [service], validated with the same machinery as plugin options.
+const std::vector<logagent_option>& service_options();
 
 // [service]; unknown sections at the top level are reported here too.
 ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors);
 
-// [[inputs]], [[filters]], [[outputs]], each validated against its plugin's option schema.
+// The plugins the sections name (each kind and type once, in file order), so that only
+// their libraries need loading. Sections without a string `type` are left to
+// read_components to report.
+std::vector<PluginName> needed_plugins(const ConfigDocument& doc);
+
+// [[inputs]], [[filters]], [[outputs]], each validated against its plugin's option schema;
+// then every component's `id` (explicit ones checked, the others derived).
 void read_components(const ConfigDocument& doc, const PluginRegistry& registry, PipelineConfig& config,
                      ConfigErrors& errors);
 
 // Every input's tag reaches at least one output.
 void check_routes(const PipelineConfig& config, ConfigErrors& errors);
-
-// Converts a TOML value (or, with node == nullptr, the option's default) to an option value.
-// Returns an error message naming what was expected, or nullopt on success.
-std::optional<std::string> convert_option(const logagent_option& option, const toml::node* node, OptionValue& out);
 
 }  // namespace logagent::core

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config_error.hpp"
+#include "plugin/option_schema.hpp"
 #include "plugin/plugin_library.hpp"
 
 #include <logagent/plugin.h>
@@ -10,21 +11,10 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
 
 namespace logagent::core {
-
-// One option's validated value.
-struct OptionValue {
-  uint32_t type = 0;    // logagent_option_type
-  int64_t integer = 0;  // INT, DURATION (ns), SIZE (bytes)
-  double real = 0;
-  bool boolean = false;
-  std::string text;                                        // STRING
-  std::vector<std::pair<std::string, std::string>> items;  // LIST (keys empty) and TABLE
-  SourcePosition where;                                    // of the value; of the section when it is a default
-};
 
 struct ServiceConfig {
   std::string log_level = "info";
@@ -34,6 +24,7 @@ struct ServiceConfig {
   int64_t batch_max_events = 2048;
   int64_t batch_max_bytes = 1 << 20;
   int64_t grace_period_ns = 5'000'000'000;
+  int64_t state_flush_interval_ns = 1'000'000'000;  // how often inputs' checkpoints are written at most
 };
 
 // One [[inputs]], [[filters]] or [[outputs]] table.
@@ -43,6 +34,15 @@ struct ComponentConfig {
   std::string type;
   SourcePosition where;  // the table
   std::shared_ptr<PluginLibrary> library;
+
+  // Unique in the pipeline when set explicitly, and always for inputs (they keep state).
+  // Otherwise derived: "<type>.<tag>" for inputs, "<type>.<match>" for filters and outputs,
+  // with characters outside [A-Za-z0-9._-] replaced by '_', so that reordering sections
+  // keeps it. A derived id of a filter or output may equal another's: id_unique is then
+  // false, and the instance must not keep state under it.
+  std::string id;
+  bool id_unique = true;
+  SourcePosition id_where;  // of the `id` value; of the section when derived
 
   std::string tag;    // inputs: defaults to the type
   std::string match;  // filters, outputs: glob, defaults to "*"
@@ -57,6 +57,11 @@ struct ComponentConfig {
   std::string label() const;
 };
 
+// Where `option` of the component was written, or the component's section when it was not
+// set (a default, or absent): for errors that point at an option, such as a plugin's
+// create refusing one (host set_option_error).
+SourcePosition option_position(const ComponentConfig& component, std::string_view option);
+
 struct PipelineConfig {
   std::string file;
   ServiceConfig service;
@@ -64,9 +69,5 @@ struct PipelineConfig {
   std::vector<ComponentConfig> filters;
   std::vector<ComponentConfig> outputs;
 };
-
-// Options every component of a kind accepts besides its plugin's own (type, tag, match,
-// retry_*). Shown by `logagent plugins NAME` and checked like plugin options.
-const std::vector<logagent_option>& common_options(uint32_t kind);
 
 }  // namespace logagent::core

@@ -1,10 +1,9 @@
 // Loading a plugin library and validating its descriptor before calling into it.
 #include "plugin/plugin_library.hpp"
 
-// Same static library (logagent_core): the schema checks below are the config loader's own,
-// so a default that loads here is one the config loader accepts.
-#include "config/config_loader.hpp"
-#include "config/pipeline_config.hpp"
+// The schema checks are the config loader's own conversions, so a default that loads here
+// is one the config loader accepts.
+#include "plugin/option_schema.hpp"
 
 #include <boost/dll/shared_library.hpp>
 
@@ -15,53 +14,21 @@
 #include <cstddef>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 namespace logagent::core {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& file, const std::string& reason) {
-  throw PluginLoadError(file.string() + ": " + reason);
+[[noreturn]] void fail(const std::string& origin, const std::string& reason) {
+  throw PluginLoadError(origin + ": " + reason);
 }
 
-bool valid_plugin_name(const char* name) {
-  if (name == nullptr || *name == '\0') return false;
-  for (const char* p = name; *p; ++p) {
-    char c = *p;
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return std::strlen(name) <= 64;
-}
-
-void validate_options(const std::filesystem::path& file, const logagent_plugin_descriptor& d) {
-  if (d.option_count != 0 && d.options == nullptr)
-    fail(file, "option_count is " + std::to_string(d.option_count) + " but options is NULL");
-  for (uint32_t i = 0; i < d.option_count; ++i) {
-    const logagent_option& o = d.options[i];
-    if (o.name == nullptr || !valid_plugin_name(o.name))
-      fail(file, "option " + std::to_string(i) + " has an invalid name (expected [a-z0-9_]+)");
-    if (o.type < LOGAGENT_OPTION_STRING || o.type > LOGAGENT_OPTION_STRING_TABLE)
-      fail(file, "option \"" + std::string(o.name) + "\" has unknown type " + std::to_string(o.type));
-    for (uint32_t j = 0; j < i; ++j) {
-      if (std::strcmp(d.options[j].name, o.name) == 0)
-        fail(file, "option \"" + std::string(o.name) + "\" is declared twice");
-    }
-    const std::string option_of = "option \"" + std::string(o.name) + "\" of plugin \"" + d.name + "\"";
-    // The core takes these out of the section before the plugin sees its options, so the
-    // plugin's own would never reach it.
-    for (const logagent_option& common : common_options(d.kind)) {
-      if (std::strcmp(common.name, o.name) == 0)
-        fail(file, option_of + " is reserved: the core reads it for every " + std::string(kind_name(d.kind)));
-    }
-    if (o.default_value == nullptr) continue;
-    const std::string default_text = "\"" + std::string(o.default_value) + "\"";
-    if (o.required)
-      fail(file, option_of + " is required and has the default " + default_text +
-                     ": a required option must have default_value NULL");
-    OptionValue value;
-    if (auto problem = convert_option(o, nullptr, value))
-      fail(file, option_of + " has an invalid default " + default_text + ": " + *problem);
-  }
-}
+// ABI 1.0's logagent_option ends with `secret`; later minors only append, so every
+// plugin's entries are at least this large. Written out rather than sizeof, which grows.
+constexpr size_t kOptionSizeAbi1_0 =
+    (offsetof(logagent_option, secret) + sizeof(logagent_bool) + alignof(logagent_option) - 1) /
+    alignof(logagent_option) * alignof(logagent_option);
+static_assert(kOptionSizeAbi1_0 <= sizeof(logagent_option));
 
 // True when `file` can be read and does not start as an ELF file does.
 bool readable_but_not_elf(const std::filesystem::path& file) {
@@ -123,56 +90,76 @@ std::string_view section_name(uint32_t kind) noexcept {
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file) {
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->file_ = file;
+  const std::string origin = file.string();
   boost::dll::fs::error_code error;
-  lib->library_.load(boost::dll::fs::path(file.string()),
-                     boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
-  if (error) fail(file, "not a loadable library: " + dlopen_failure(file));
+  lib->library_.load(boost::dll::fs::path(origin), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                     error);
+  if (error) fail(origin, "not a loadable library: " + dlopen_failure(file));
   if (!lib->library_.has(LOGAGENT_PLUGIN_ENTRY_SYMBOL))
-    fail(file, "not a logagent plugin: no exported symbol " LOGAGENT_PLUGIN_ENTRY_SYMBOL);
+    fail(origin, "not a logagent plugin: no exported symbol " LOGAGENT_PLUGIN_ENTRY_SYMBOL);
 
   auto entry = lib->library_.get<std::remove_pointer_t<logagent_plugin_entry_fn>>(LOGAGENT_PLUGIN_ENTRY_SYMBOL);
   const logagent_plugin_descriptor* raw = nullptr;
   try {
     raw = entry(LOGAGENT_ABI_MAJOR, LOGAGENT_ABI_MINOR);
   } catch (...) {  // a C++ plugin breaking the rule that nothing crosses the C boundary
-    fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " threw an exception");
+    fail(origin, LOGAGENT_PLUGIN_ENTRY_SYMBOL " threw an exception");
   }
   if (raw == nullptr)
-    fail(file, LOGAGENT_PLUGIN_ENTRY_SYMBOL " returned no descriptor (the plugin refused this agent's ABI)");
-
-  // Read the fixed head first: struct_size and the ABI version decide what else is safe.
-  constexpr size_t kMinimum = offsetof(logagent_plugin_descriptor, destroy) + sizeof(raw->destroy);
-  if (raw->struct_size < kMinimum)
-    fail(file, "descriptor struct_size " + std::to_string(raw->struct_size) + " is smaller than the minimum " +
-                   std::to_string(kMinimum));
-  const std::string versions = "plugin ABI " + std::to_string(raw->abi_major) + "." + std::to_string(raw->abi_minor) +
-                               ", agent ABI " + std::to_string(LOGAGENT_ABI_MAJOR) + "." +
-                               std::to_string(LOGAGENT_ABI_MINOR);
-  if (raw->abi_major != LOGAGENT_ABI_MAJOR) fail(file, "incompatible ABI major version (" + versions + ")");
-  if (raw->abi_minor > LOGAGENT_ABI_MINOR) fail(file, "plugin needs a newer agent (" + versions + ")");
-
-  std::memcpy(&lib->descriptor_, raw, std::min<size_t>(raw->struct_size, sizeof(logagent_plugin_descriptor)));
-  const logagent_plugin_descriptor& d = lib->descriptor_;
-
-  if (d.kind < LOGAGENT_KIND_INPUT || d.kind > LOGAGENT_KIND_OUTPUT)
-    fail(file, "unknown plugin kind " + std::to_string(d.kind));
-  if (!valid_plugin_name(d.name)) fail(file, "invalid plugin name (expected 1 to 64 characters of [a-z0-9_])");
-  if (d.version == nullptr) fail(file, "plugin \"" + std::string(d.name) + "\" has no version");
-  if (d.create == nullptr || d.destroy == nullptr)
-    fail(file, "plugin \"" + std::string(d.name) + "\" lacks create or destroy");
-  const std::string who = std::string(kind_name(d.kind)) + " plugin \"" + d.name + "\"";
-  if (d.kind == LOGAGENT_KIND_INPUT && d.input_run == nullptr) fail(file, who + " lacks input_run");
-  if (d.kind == LOGAGENT_KIND_FILTER && d.filter == nullptr) fail(file, who + " lacks filter");
-  if (d.kind == LOGAGENT_KIND_OUTPUT && d.output_write == nullptr) fail(file, who + " lacks output_write");
-  validate_options(file, d);
+    fail(origin, LOGAGENT_PLUGIN_ENTRY_SYMBOL " returned no descriptor (the plugin refused this agent's ABI)");
+  lib->adopt(raw, origin);
   return lib;
 }
 
-const logagent_option* PluginLibrary::find_option(std::string_view name) const noexcept {
-  for (uint32_t i = 0; i < descriptor_.option_count; ++i) {
-    if (name == descriptor_.options[i].name) return &descriptor_.options[i];
+std::shared_ptr<PluginLibrary> PluginLibrary::from_descriptor(const logagent_plugin_descriptor* descriptor,
+                                                              std::string origin) {
+  std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
+  lib->file_ = std::move(origin);
+  const std::string name = lib->file_.string();
+  if (descriptor == nullptr) fail(name, "no descriptor");
+  lib->adopt(descriptor, name);
+  return lib;
+}
+
+void PluginLibrary::adopt(const logagent_plugin_descriptor* raw, const std::string& origin) {
+  // Read the fixed head first: struct_size and the ABI version decide what else is safe.
+  constexpr size_t kMinimum = offsetof(logagent_plugin_descriptor, destroy) + sizeof(raw->destroy);
+  if (raw->struct_size < kMinimum)
+    fail(origin, "descriptor struct_size " + std::to_string(raw->struct_size) + " is smaller than the minimum " +
+                     std::to_string(kMinimum));
+  const std::string versions = "plugin ABI " + std::to_string(raw->abi_major) + "." + std::to_string(raw->abi_minor) +
+                               ", agent ABI " + std::to_string(LOGAGENT_ABI_MAJOR) + "." +
+                               std::to_string(LOGAGENT_ABI_MINOR);
+  if (raw->abi_major != LOGAGENT_ABI_MAJOR) fail(origin, "incompatible ABI major version (" + versions + ")");
+  if (raw->abi_minor > LOGAGENT_ABI_MINOR) fail(origin, "plugin needs a newer agent (" + versions + ")");
+
+  std::memcpy(&descriptor_, raw, std::min<size_t>(raw->struct_size, sizeof(logagent_plugin_descriptor)));
+  logagent_plugin_descriptor& d = descriptor_;
+
+  if (d.kind < LOGAGENT_KIND_INPUT || d.kind > LOGAGENT_KIND_OUTPUT)
+    fail(origin, "unknown plugin kind " + std::to_string(d.kind));
+  if (!valid_schema_name(d.name)) fail(origin, "invalid plugin name (expected 1 to 64 characters of [a-z0-9_])");
+  const std::string plugin = "plugin \"" + std::string(d.name) + "\"";
+  if (d.version == nullptr) fail(origin, plugin + " has no version");
+  if (d.create == nullptr || d.destroy == nullptr) fail(origin, plugin + " lacks create or destroy");
+  const std::string who = std::string(kind_name(d.kind)) + " " + plugin;
+  if (d.kind == LOGAGENT_KIND_INPUT && d.input_run == nullptr) fail(origin, who + " lacks input_run");
+  if (d.kind == LOGAGENT_KIND_FILTER && d.filter == nullptr) fail(origin, who + " lacks filter");
+  if (d.kind == LOGAGENT_KIND_OUTPUT && d.output_write == nullptr) fail(origin, who + " lacks output_write");
+
+  if (d.option_count != 0) {
+    if (d.options == nullptr)
+      fail(origin, plugin + " has option_count " + std::to_string(d.option_count) + " but options is NULL");
+    if (d.option_size < kOptionSizeAbi1_0)
+      fail(origin, plugin + " has option_size " + std::to_string(d.option_size) +
+                       ", smaller than ABI 1.0's logagent_option (" + std::to_string(kOptionSizeAbi1_0) +
+                       " bytes): set it to sizeof(logagent_option)");
+    options_ = copy_option_table(d.options, d.option_count, d.option_size);
   }
-  return nullptr;
+  if (auto problem = option_table_problem(d.kind, d.name, options_)) fail(origin, *problem);
+  // From here on nobody reads the plugin's table with the plugin's stride by mistake.
+  d.options = options_.empty() ? nullptr : options_.data();
+  d.option_size = sizeof(logagent_option);
 }
 
 }  // namespace logagent::core

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace logagent::core {
 
@@ -30,22 +31,34 @@ class PluginLibrary {
   // Loads `file` and validates its descriptor before any plugin callback runs:
   // not a loadable library, no logagent_plugin_entry, entry returning NULL, a descriptor
   // too short, another ABI major, a newer ABI minor, an unknown kind, an invalid name,
-  // missing callbacks for its kind or an invalid option schema (a bad name or type, a name
-  // declared twice or reserved by the core for the kind, a required option with a default,
-  // a default the config loader would refuse) each throw PluginLoadError.
+  // missing callbacks for its kind, an option_size smaller than ABI 1.0's logagent_option
+  // or an invalid option schema (see option_table_problem) each throw PluginLoadError.
   static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
 
+  // As load, for a descriptor compiled into this process (engine tests): the same checks,
+  // with `origin` where messages name the file. file() returns `origin`.
+  static std::shared_ptr<PluginLibrary> from_descriptor(const logagent_plugin_descriptor* descriptor,
+                                                        std::string origin);
+
+  // Copied from the plugin (min(struct_size, sizeof)), except that `options` points at
+  // options() and `option_size` is sizeof(logagent_option), so indexing it is safe.
   const logagent_plugin_descriptor& descriptor() const noexcept { return descriptor_; }
+  // The option table, each entry read with the plugin's stride and copied into a zeroed
+  // logagent_option (members of a later ABI minor dropped, members it lacks 0/NULL).
+  const std::vector<logagent_option>& options() const noexcept { return options_; }
   const std::filesystem::path& file() const noexcept { return file_; }
   std::string_view name() const noexcept { return descriptor_.name; }
   uint32_t kind() const noexcept { return descriptor_.kind; }
-  const logagent_option* find_option(std::string_view name) const noexcept;
 
  private:
   PluginLibrary() = default;
-  boost::dll::shared_library library_;
+  // Copies and validates `raw`; throws PluginLoadError naming `origin`.
+  void adopt(const logagent_plugin_descriptor* raw, const std::string& origin);
+
+  boost::dll::shared_library library_;  // not loaded for from_descriptor
   std::filesystem::path file_;
-  logagent_plugin_descriptor descriptor_{};  // copied from the plugin: min(struct_size, sizeof)
+  logagent_plugin_descriptor descriptor_{};
+  std::vector<logagent_option> options_;
 };
 
 }  // namespace logagent::core

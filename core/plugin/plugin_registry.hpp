@@ -1,11 +1,15 @@
-// The plugins available to this agent: every library found in the plugin folders.
+// The plugins available to this agent: the libraries found in the plugin folders.
 #pragma once
 
 #include "plugin/plugin_library.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace logagent::core {
@@ -15,19 +19,51 @@ namespace logagent::core {
 // then each folder of LOGAGENT_PLUGIN_PATH (colon-separated).
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs);
 
+// A plugin a pipeline names: its kind and its `type`.
+struct PluginName {
+  uint32_t kind = 0;
+  std::string name;
+};
+
+// The file an in-tree plugin of this kind and name is built as: in_<name>.so,
+// filter_<name>.so or out_<name>.so.
+std::string conventional_file_name(uint32_t kind, std::string_view name);
+
 class PluginRegistry {
  public:
-  // Loads every *.so directly inside each folder. Each library that cannot be used, and
-  // each second library declaring an existing kind and name, adds one message to `errors`
-  // naming the file; the others remain usable.
-  static PluginRegistry discover(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>& errors);
+  // For `logagent plugins`: loads every *.so directly inside each folder. Each folder or
+  // library that cannot be used, and each later library declaring a kind and name already
+  // provided (the first in search order wins), adds one message to `problems` naming the
+  // file; the others remain usable.
+  static PluginRegistry discover(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>& problems);
+
+  // For `run` and `check`: loads only what provides `needed`. A plugin is looked for first
+  // as its conventional_file_name, in the folders in search order; the first such file is
+  // the one used, and when it cannot be, load_problem() says why. The plugins not found
+  // that way are then looked for in the other *.so files, in search order, until every one
+  // is found. Whatever is wrong with a file met only then (a broken library, kept in
+  // unusable_files(), or a duplicate name), and a missing folder, only adds a line to
+  // `warnings`: the pipeline may well not need that file.
+  static PluginRegistry load_needed(const std::vector<std::filesystem::path>& dirs,
+                                    const std::vector<PluginName>& needed, std::vector<std::string>& warnings);
 
   std::shared_ptr<PluginLibrary> find(uint32_t kind, std::string_view name) const;
   std::vector<std::string> names(uint32_t kind) const;  // sorted
   const std::vector<std::shared_ptr<PluginLibrary>>& libraries() const noexcept { return libraries_; }
 
+  // load_needed: why the file named for (kind, name) by convention could not be used
+  // ("<file>: <reason>"), or nullptr.
+  const std::string* load_problem(uint32_t kind, std::string_view name) const;
+  // load_needed: the files met while looking for a plugin that could not be used.
+  const std::vector<std::filesystem::path>& unusable_files() const noexcept { return unusable_files_; }
+
  private:
+  // Adds `lib` unless its kind and name are taken; then says so in `problems`.
+  void add(std::shared_ptr<PluginLibrary> lib, std::vector<std::string>& problems);
+
   std::vector<std::shared_ptr<PluginLibrary>> libraries_;
+  std::map<std::pair<uint32_t, std::string>, std::string> load_problems_;
+  std::vector<std::filesystem::path> unusable_files_;
 };
 
 }  // namespace logagent::core

@@ -1,6 +1,5 @@
 // The stdin input: one event per line of standard input, until end of input or stop.
-#include "line_reader.hpp"
-
+#include <logagent/line_splitter.hpp>
 #include <logagent/plugin.hpp>
 
 #include <fcntl.h>
@@ -17,6 +16,8 @@
 namespace logagent::plugins::stdin_input {
 namespace {
 
+const char* const kLongLineModes[] = {"split", "truncate", nullptr};
+
 const logagent_option kOptions[] = {
     logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
         .defaults("1MiB")
@@ -24,6 +25,7 @@ const logagent_option kOptions[] = {
         .example("\"64KiB\""),
     logagent::option("on_long_line", LOGAGENT_OPTION_STRING)
         .defaults("split")
+        .choices(kLongLineModes)
         .doc("\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
              "max_line_bytes, marked truncated=true, the rest discarded and counted")
         .example("\"truncate\""),
@@ -44,16 +46,16 @@ int64_t realtime_ns() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-LineReaderOptions read_options(const logagent::Config& config) {
-  LineReaderOptions o;
+logagent::LineSplitterOptions read_options(const logagent::Config& config) {
+  logagent::LineSplitterOptions o;
   int64_t max = config.get_size("max_line_bytes", 1 << 20);
   if (max < 1) throw logagent::ConfigError("max_line_bytes must be at least 1 byte");
   o.max_line_bytes = static_cast<size_t>(max);
   std::string mode = config.get_string("on_long_line", "split");
   if (mode == "split") {
-    o.long_lines = LongLines::Split;
+    o.long_lines = logagent::LongLines::Split;
   } else if (mode == "truncate") {
-    o.long_lines = LongLines::Truncate;
+    o.long_lines = logagent::LongLines::Truncate;
   } else {
     throw logagent::ConfigError("on_long_line must be \"split\" or \"truncate\", got \"" + mode + "\"");
   }
@@ -65,7 +67,7 @@ LineReaderOptions read_options(const logagent::Config& config) {
 class StdinInput final : public logagent::Input {
  public:
   StdinInput(logagent::Host host, const logagent::Config& config)
-      : claim_(), host_(host), reader_(host, read_options(config)), wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+      : claim_(), host_(host), splitter_(host, read_options(config)), wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wakeup_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
   }
   ~StdinInput() override { ::close(wakeup_); }
@@ -79,7 +81,7 @@ class StdinInput final : public logagent::Input {
       // so a slow writer's lines are not held back waiting for a full batch.
       int ready = poll(fds, 2, 0);
       if (ready == 0) {
-        if (!reader_.flush()) return logagent::Status::Ok();  // the agent is aborting
+        if (!splitter_.flush()) return logagent::Status::Ok();  // the agent is aborting
         ready = poll(fds, 2, -1);
       }
       if (ready < 0) {
@@ -87,7 +89,7 @@ class StdinInput final : public logagent::Input {
         return fail("poll", errno);
       }
       if (fds[1].revents != 0) break;  // stop()
-      ssize_t n = reader_.read_from(STDIN_FILENO, realtime_ns());
+      ssize_t n = splitter_.read_from(STDIN_FILENO, realtime_ns());
       if (n == 0) {
         at_end = true;
         break;
@@ -96,11 +98,11 @@ class StdinInput final : public logagent::Input {
         if (errno == EINTR || errno == EAGAIN) continue;
         return fail("read", errno);
       }
-      if (!reader_.emit_full_batches(realtime_ns())) return logagent::Status::Ok();
+      if (!splitter_.emit_full_batches(realtime_ns())) return logagent::Status::Ok();
     }
     // Stopped before the end of input: an unfinished line is delivered, marked partial.
-    reader_.finish(realtime_ns(), at_end);
-    reader_.flush();
+    splitter_.finish(realtime_ns(), at_end);
+    splitter_.flush();
     return logagent::Status::Ok();
   }
 
@@ -111,8 +113,8 @@ class StdinInput final : public logagent::Input {
 
  private:
   logagent::Status fail(const char* what, int err) {
-    reader_.finish(realtime_ns(), false);
-    reader_.flush();  // what was read is still delivered
+    splitter_.finish(realtime_ns(), false);
+    splitter_.flush();  // what was read is still delivered
     throw std::runtime_error(std::string(what) + " on standard input failed: " + std::strerror(err));
   }
 
@@ -133,7 +135,7 @@ class StdinInput final : public logagent::Input {
 
   OnlyInstance claim_;  // first member: nothing else is set up when it refuses
   logagent::Host host_;
-  LineReader reader_;
+  logagent::LineSplitter splitter_;
   int wakeup_;
 };
 

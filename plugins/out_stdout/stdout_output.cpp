@@ -1,7 +1,7 @@
 // The "stdout" output: writes each event to standard output as a JSON line or as its raw message.
-#include "event_json.hpp"
 #include "fd_writer.hpp"
 
+#include <logagent/event_json.hpp>
 #include <logagent/plugin.hpp>
 
 #include <unistd.h>
@@ -15,9 +15,12 @@
 namespace logagent::plugins::stdout_output {
 namespace {
 
+const char* const kFormats[] = {"json", "raw", nullptr};
+
 const logagent_option kOptions[] = {
     logagent::option("format", LOGAGENT_OPTION_STRING)
         .defaults("json")
+        .choices(kFormats)
         .doc("\"json\": one JSON object per line with @timestamp and every field; \"raw\": the message field "
              "as it was read")
         .example("\"raw\""),

@@ -107,6 +107,25 @@ class Checkpoints(AgentTestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn('inputs[0] (type "fixture_lines"): cannot start: cannot create the state folder', err)
 
+    def test_a_plugin_refusing_an_option_in_create_points_at_that_option(self):
+        config = self.write_config(f"""
+            [service]
+            state_dir = "{self.path('state')}"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = 10
+            threads = 2
+            resume = true
+
+            [[outputs]]
+            type = "null"
+            """)
+        rc, out, err = self.run_agent(["check", "-c", config], plugin_path=FIXTURE_PATH)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(config + ':9:10: inputs[0] (type "fixture_lines"): cannot start: option "resume": '
+                      'resume needs threads = 1', err)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,4 +1,5 @@
-"""Broken plugin libraries are clear errors naming the file, never a crash."""
+"""Broken plugin libraries are clear errors naming the file, never a crash; run and check
+load only the libraries the pipeline names, so a broken file elsewhere is at most a warning."""
 import os
 import unittest
 
@@ -12,6 +13,7 @@ type = "stdin"
 type = "{output}"
 """
 
+# Each case folder holds one library, refused for the reason given.
 CASES = {
     "bad_major": "bad_major.so: incompatible ABI major version (plugin ABI 2.0, agent ABI 1.0)",
     "newer_minor": "newer_minor.so: plugin needs a newer agent (plugin ABI 1.1, agent ABI 1.0)",
@@ -21,29 +23,82 @@ CASES = {
     "missing_callback": 'missing_callback.so: output plugin "missing_callback" lacks output_write',
     "not_a_library": "not_a_library.so: not a loadable library:",
     "bad_name": "bad_name.so: invalid plugin name",
+    "old_option_size": 'old_option_size.so: plugin "old_option_size" has option_size 40, smaller than',
+    "default_not_a_choice": 'default_not_a_choice.so: option "setting" of plugin "default_not_a_choice" has the '
+                            'default "xml" that is not one of its choices "json", "raw"',
+    "missing_dependency": "out_missing_dependency.so: not a loadable library: libfixture_missing_dependency.so: "
+                          "cannot open shared object file: No such file or directory",
 }
+
+MISSING_DEPENDENCY = os.path.join(FIXTURES, "missing_dependency")
 
 
 class BrokenLibraries(AgentTestCase):
-    def test_each_loader_failure_names_the_file_and_the_reason(self):
+    def test_plugins_lists_each_unusable_file_with_its_problem(self):
         for case, message in CASES.items():
             with self.subTest(case=case):
                 folder = os.path.join(FIXTURES, case)
                 rc, out, err = self.run_agent(["plugins"], plugin_path=folder)
                 self.assertEqual(rc, 1, err)
-                self.assertIn(os.path.join(folder, message), err)
                 self.assertRegex(out.decode(), r"(?m)^output\s+stdout\s")  # the others still load
-                # And a pipeline is refused, with the same message, exit status 1.
-                rc, out, err = self.run_pipeline(PIPELINE.format(output="stdout"), plugin_path=folder)
+                self.assertIn("\nNot usable:\n  " + os.path.join(folder, message), out.decode())
+                self.assertIn('1 problem in the plugin folders (listed under "Not usable")', err)
+
+    def test_a_pipeline_not_using_a_broken_file_runs_without_a_word_about_it(self):
+        # stdin and stdout are found by their file names (in_stdin.so, out_stdout.so): no
+        # other file is opened at all.
+        folders = ":".join(os.path.join(FIXTURES, case) for case in CASES)
+        rc, out, err = self.run_pipeline(PIPELINE.format(output="stdout"), stdin=b"still runs\n",
+                                         plugin_path=folders)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"still runs"'])
+        self.assertNotIn("warning", err)
+        self.assertNotIn(".so", err)
+
+    def test_check_of_a_pipeline_naming_a_broken_plugin_fails_with_the_file_and_reason(self):
+        for case, message in CASES.items():
+            with self.subTest(case=case):
+                folder = os.path.join(FIXTURES, case)
+                config = self.write_config(PIPELINE.format(output=case))
+                rc, out, err = self.run_agent(["check", "-c", config], plugin_path=folder)
                 self.assertEqual(rc, 1, err)
                 self.assertIn(os.path.join(folder, message), err)
+
+    def test_needed_library_that_cannot_load_is_an_error_at_its_type(self):
+        config = self.write_config(PIPELINE.format(output="missing_dependency"))
+        rc, out, err = self.run_agent(["check", "-c", config], plugin_path=MISSING_DEPENDENCY)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(config + ':6:8: outputs[0] (type "missing_dependency"): cannot load the output plugin '
+                      '"missing_dependency": ' + os.path.join(MISSING_DEPENDENCY, CASES["missing_dependency"]), err)
+        self.assertNotIn("warning", err)
+
+    def test_broken_file_met_while_looking_for_a_plugin_is_a_warning(self):
+        # fixture_ack.so is not named out_fixture_ack.so: the plugin folders are searched,
+        # and the broken library in the first of them is reported, not fatal.
+        broken = os.path.join(FIXTURES, "not_a_library")
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "%s"
+            """ % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"found\n",
+                                      plugin_path=broken + ":" + os.path.join(FIXTURES, "ack"))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("warning: " + os.path.join(broken, "not_a_library.so") +
+                      ": not a loadable library: not an ELF shared object (file too short)\n", err)
+        with open(self.path("r.tsv"), "rb") as f:
+            call, status, _, message = f.read().rstrip(b"\n").split(b"\t")
+        self.assertEqual((call, status, message), (b"1", b"ok", b"found"))
 
     def test_two_plugins_with_one_name(self):
         folder = os.path.join(FIXTURES, "duplicate_name")
         rc, out, err = self.run_agent(["plugins"], plugin_path=folder)
         self.assertEqual(rc, 1)
-        self.assertIn(os.path.join(folder, "dup_b.so") + ': output plugin "twin" is already provided by ' +
-                      os.path.join(folder, "dup_a.so"), err)
+        self.assertIn("  " + os.path.join(folder, "dup_b.so") + ': output plugin "twin" is already provided by ' +
+                      os.path.join(folder, "dup_a.so") + "\n", out.decode())
 
     def test_create_that_throws_is_reported_with_the_section(self):
         folder = os.path.join(FIXTURES, "throws_in_create")
@@ -77,6 +132,38 @@ class BrokenLibraries(AgentTestCase):
         with open(self.path("r.tsv"), "rb") as f:
             call, status, _, message = f.read().rstrip(b"\n").split(b"\t")
         self.assertEqual((call, status, message), (b"1", b"ok", b"via plugin_dirs"))
+
+
+class PluginOptions(AgentTestCase):
+    def test_plugin_without_options_of_its_own_has_no_empty_heading(self):
+        rc, out, err = self.run_agent(["plugins", "null"])
+        self.assertEqual(rc, 0, err)
+        text = out.decode()
+        self.assertNotIn("Options:", text)
+        self.assertIn("\nOptions of every output section:\n  type ", text)
+
+    def test_choices_ranges_and_secrets_are_shown_and_secrets_not_echoed(self):
+        rc, out, err = self.run_agent(["plugins", "wide_options"], plugin_path=os.path.join(FIXTURES, "wide_options"))
+        self.assertEqual(rc, 0, err)
+        text = out.decode()
+        self.assertRegex(text, r"(?m)^  format +string +default: json\n +one of: json, raw\n")
+        self.assertRegex(text, r"(?m)^  buffer +size +default: 64KiB\n +from 1KiB to 1MiB\n")
+        self.assertRegex(text, r"(?m)^  timeout +duration +optional\n +at least 10ms\n")
+        self.assertRegex(text, r"(?m)^  levels +list of strings +optional\n +each one of: debug, info, warn\n")
+        self.assertRegex(text, r"(?m)^  password +string +has a default \(not shown\)\n +secret: its value is never "
+                               r"printed\n")
+        self.assertNotIn("guest-password", text)
+
+    def test_check_says_what_the_choices_and_ranges_allow(self):
+        config = self.write_config(PIPELINE.format(output="wide_options") +
+                                   'format = "jsn"\nbuffer = "512B"\npin = 12\n')
+        rc, out, err = self.run_agent(["check", "-c", config], plugin_path=os.path.join(FIXTURES, "wide_options"))
+        self.assertEqual(rc, 1, err)
+        section = config + ':%d:%d: outputs[0] (type "wide_options"): '
+        self.assertIn(section % (7, 10) + 'option "format": expected one of "json", "raw", got "jsn"; did you mean '
+                      '"json"?\n', err)
+        self.assertIn(section % (8, 10) + 'option "buffer": must be at least 1KiB, got 512B\n', err)
+        self.assertIn(section % (9, 7) + 'option "pin": must be at least 1000\n', err)
 
 
 if __name__ == "__main__":

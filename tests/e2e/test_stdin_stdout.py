@@ -199,7 +199,7 @@ class Usage(AgentTestCase):
         for name in ("default.toml", "stdin-stdout.toml", "stdin-null.toml"):
             rc, out, err = self.run_agent(["check", "-c", os.path.join(SOURCE_DIR, "configs", name)])
             self.assertEqual(rc, 0, name + ": " + err)
-            self.assertIn(b": OK (1 inputs, 0 filters, 1 outputs)", out)
+            self.assertIn(b": OK (1 input, 0 filters, 1 output)", out)
 
     def test_check_reports_every_error_with_position(self):
         cfg = self.write_config("""\
@@ -221,7 +221,7 @@ class Usage(AgentTestCase):
         positions = [tuple(map(int, line[len(cfg) + 1:].split(":")[:2])) for line in err.splitlines()[:3]]
         self.assertEqual(positions, [(2, 8), (6, 9), (7, 9)])  # in file order
 
-    def test_check_reports_plugin_refusing_its_options(self):
+    def test_check_reports_a_value_outside_an_options_choices_at_the_value(self):
         cfg = self.write_config("""\
             [[inputs]]
             type = "stdin"
@@ -232,7 +232,8 @@ class Usage(AgentTestCase):
             """)
         rc, out, err = self.run_agent(["check", "-c", cfg])
         self.assertEqual(rc, 1)
-        self.assertIn(cfg + ':4:1: outputs[0] (type "stdout"): cannot start: format must be "json" or "raw", got "xml"', err)
+        self.assertIn(cfg + ':6:10: outputs[0] (type "stdout"): option "format": expected one of "json", "raw", got "xml"',
+                      err)
 
     def test_two_stdin_inputs_are_refused(self):
         config = self.write_config("""

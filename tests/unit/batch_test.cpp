@@ -590,7 +590,9 @@ TEST(KeyRegistryTest, FindRacesWithIntern) {
     while (!done.load()) {
       for (int i = 0; i < kNames; i += 97) {
         const logagent_key k = keys.find("n" + std::to_string(i));
-        if (k != LOGAGENT_NO_KEY) ASSERT_EQ(keys.name(k), "n" + std::to_string(i));
+        if (k != LOGAGENT_NO_KEY) {
+          ASSERT_EQ(keys.name(k), "n" + std::to_string(i));
+        }
       }
     }
   });

@@ -1,9 +1,12 @@
 // Unit tests of pipeline validation: every error names the exact line, column, section and
-// problem; one pass reports every error; valid files get their defaults and conversions.
+// problem; one pass reports every error; valid files get their defaults, conversions and ids.
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "config/pipeline_config.hpp"
+#include "plugin/option_schema.hpp"
 #include "plugin/plugin_registry.hpp"
+
+#include <logagent/plugin.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -68,6 +71,18 @@ const PluginRegistry& builtins_and_lines() {
   static const PluginRegistry registry = [] {
     std::vector<std::string> errors;
     auto r = PluginRegistry::discover({builtin_folder(), fs::path(LOGAGENT_FIXTURE_PLUGIN_DIR) / "lines"}, errors);
+    EXPECT_THAT(errors, ::testing::IsEmpty());
+    return r;
+  }();
+  return registry;
+}
+
+// The built-ins plus wide_options, an output with choices, ranges and secrets.
+const PluginRegistry& builtins_and_wide() {
+  static const PluginRegistry registry = [] {
+    std::vector<std::string> errors;
+    auto r =
+        PluginRegistry::discover({builtin_folder(), fs::path(LOGAGENT_FIXTURE_PLUGIN_DIR) / "wide_options"}, errors);
     EXPECT_THAT(errors, ::testing::IsEmpty());
     return r;
   }();
@@ -284,7 +299,7 @@ TEST(ConfigOptions, NegativeDuration) {
 TEST(ConfigOptions, NegativeRetryLimit) {
   Loaded r =
       load(lines({"[[inputs]]", "type = \"stdin\"", "", "[[outputs]]", "type = \"stdout\"", "retry_limit = -1"}));
-  expect_only_error(r, 6, 15, "outputs[0] (type \"stdout\")", "option \"retry_limit\": must be 0 (no limit) or more");
+  expect_only_error(r, 6, 15, "outputs[0] (type \"stdout\")", "option \"retry_limit\": must be at least 0, got -1");
 }
 
 TEST(ConfigOptions, EmptyTag) {
@@ -427,8 +442,10 @@ TEST(ConfigMany, EveryErrorReportedInOnePass) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const ConfigError& a, const ConfigError& b) {
     return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
   });
-  expect_error(sorted[0], 2, 13, "service",
-               "option \"log_level\": expected one of trace, debug, info, warn, error, off, got \"loud\"");
+  expect_error(
+      sorted[0], 2, 13, "service",
+      "option \"log_level\": expected one of \"trace\", \"debug\", \"info\", \"warn\", \"error\", \"off\", got "
+      "\"loud\"");
   expect_error(sorted[1], 5, 8, "inputs[0] (type \"stdn\")",
                "unknown input type \"stdn\"; did you mean \"stdin\"? (known inputs: stdin)");
   expect_error(sorted[2], 9, 18, "inputs[1] (type \"stdin\")",
@@ -449,19 +466,20 @@ std::string with_pipeline(std::string service) {
 
 TEST(ConfigService, UnknownLogLevel) {
   Loaded r = load(with_pipeline(lines({"[service]", "log_level = \"loud\""})));
-  expect_only_error(r, 2, 13, "service",
-                    "option \"log_level\": expected one of trace, debug, info, warn, error, off, got \"loud\"");
+  expect_only_error(
+      r, 2, 13, "service",
+      "option \"log_level\": expected one of \"trace\", \"debug\", \"info\", \"warn\", \"error\", \"off\", got "
+      "\"loud\"");
 }
 
 TEST(ConfigService, BatchMaxEventsZero) {
   Loaded r = load(with_pipeline(lines({"[service]", "batch_max_events = 0"})));
-  expect_only_error(r, 2, 20, "service", "option \"batch_max_events\": expected an integer from 1 to 1000000, got 0");
+  expect_only_error(r, 2, 20, "service", "option \"batch_max_events\": must be at least 1, got 0");
 }
 
 TEST(ConfigService, BatchMaxEventsTooLarge) {
   Loaded r = load(with_pipeline(lines({"[service]", "batch_max_events = 1000001"})));
-  expect_only_error(r, 2, 20, "service",
-                    "option \"batch_max_events\": expected an integer from 1 to 1000000, got 1000001");
+  expect_only_error(r, 2, 20, "service", "option \"batch_max_events\": must be at most 1000000, got 1000001");
 }
 
 TEST(ConfigService, UnknownKeyWithSuggestion) {
@@ -479,6 +497,22 @@ TEST(ConfigService, ZeroSizesAndDurationsRefused) {
   expect_error(sorted[0], 2, 19, "service", "option \"queue_max_bytes\": must be greater than zero");
   expect_error(sorted[1], 3, 19, "service", "option \"batch_max_bytes\": must be greater than zero");
   expect_error(sorted[2], 4, 16, "service", "option \"grace_period\": must be greater than zero");
+}
+
+TEST(ConfigService, LogLevelCloseToAChoice) {
+  Loaded r = load(with_pipeline(lines({"[service]", "log_level = \"debgu\""})));
+  expect_only_error(
+      r, 2, 13, "service",
+      "option \"log_level\": expected one of \"trace\", \"debug\", \"info\", \"warn\", \"error\", \"off\", "
+      "got \"debgu\"; did you mean \"debug\"?");
+}
+
+TEST(ConfigService, StateFlushInterval) {
+  Loaded r = load(with_pipeline(lines({"[service]", "state_flush_interval = \"250ms\""})));
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.service.state_flush_interval_ns, 250'000'000);
+  Loaded fast = load(with_pipeline(lines({"[service]", "state_flush_interval = \"5ms\""})));
+  expect_only_error(fast, 2, 24, "service", "option \"state_flush_interval\": must be at least 10ms, got 5ms");
 }
 
 TEST(ConfigService, ServiceMustBeATable) {
@@ -513,6 +547,7 @@ TEST(ConfigService, Defaults) {
   EXPECT_EQ(s.batch_max_events, 2048);
   EXPECT_EQ(s.batch_max_bytes, 1024 * 1024);
   EXPECT_EQ(s.grace_period_ns, 5'000'000'000);
+  EXPECT_EQ(s.state_flush_interval_ns, 1'000'000'000);
 }
 
 TEST(ConfigService, SchemaDefaultsEqualStructDefaults) {
@@ -531,6 +566,7 @@ TEST(ConfigService, SchemaDefaultsEqualStructDefaults) {
     EXPECT_EQ(s->batch_max_events, fresh.batch_max_events);
     EXPECT_EQ(s->batch_max_bytes, fresh.batch_max_bytes);
     EXPECT_EQ(s->grace_period_ns, fresh.grace_period_ns);
+    EXPECT_EQ(s->state_flush_interval_ns, fresh.state_flush_interval_ns);
   }
 }
 
@@ -548,22 +584,22 @@ TEST(ConfigValid, OutputSchemaDefaultsEqualStructDefaults) {
 // ConfigError::to_string
 
 TEST(ConfigErrorText, FileLineColumnSectionMessage) {
-  ConfigError e{{"pipe.toml", 12, 7}, "outputs[1] (type \"stdout\")", "unknown option \"formt\""};
+  const ConfigError e{SourcePosition{"pipe.toml", 12, 7}, "outputs[1] (type \"stdout\")", "unknown option \"formt\""};
   EXPECT_EQ(e.to_string(), "pipe.toml:12:7: outputs[1] (type \"stdout\"): unknown option \"formt\"");
 }
 
 TEST(ConfigErrorText, NoSection) {
-  ConfigError e{{"pipe.toml", 3, 1}, "", "unknown section \"x\""};
+  const ConfigError e{SourcePosition{"pipe.toml", 3, 1}, "", "unknown section \"x\""};
   EXPECT_EQ(e.to_string(), "pipe.toml:3:1: unknown section \"x\"");
 }
 
 TEST(ConfigErrorText, NoPosition) {
-  ConfigError e{{"pipe.toml", 0, 0}, "", "the pipeline has no [[inputs]]"};
+  const ConfigError e{SourcePosition{"pipe.toml", 0, 0}, "", "the pipeline has no [[inputs]]"};
   EXPECT_EQ(e.to_string(), "pipe.toml: the pipeline has no [[inputs]]");
 }
 
 TEST(ConfigErrorText, SectionWithoutPosition) {
-  ConfigError e{{"pipe.toml", 0, 0}, "service", "broken"};
+  const ConfigError e{SourcePosition{"pipe.toml", 0, 0}, "service", "broken"};
   EXPECT_EQ(e.to_string(), "pipe.toml: service: broken");
 }
 
@@ -697,24 +733,268 @@ TEST(ConfigValid, BareIntegerSizeIsBytes) {
   EXPECT_EQ(r.config.inputs[0].options.at("max_line_bytes").integer, 4096);
 }
 
+// ---------------------------------------------------------------------------------------
+// Choices, ranges and secrets (wide_options declares them)
+
+// stdin on line 1, wide_options on line 4, then `option_lines` from line 6.
+Loaded load_wide(std::initializer_list<std::string_view> option_lines) {
+  return load(
+      lines({"[[inputs]]", "type = \"stdin\"", "", "[[outputs]]", "type = \"wide_options\""}) + lines(option_lines),
+      builtins_and_wide());
+}
+
+const std::string kWide = "outputs[0] (type \"wide_options\")";
+
+TEST(ConfigChoices, ValueNotAmongTheChoices) {
+  expect_only_error(load_wide({"format = \"xml\""}), 6, 10, kWide,
+                    "option \"format\": expected one of \"json\", \"raw\", got \"xml\"");
+}
+
+TEST(ConfigChoices, CloseChoiceSuggested) {
+  expect_only_error(load_wide({"format = \"jsno\""}), 6, 10, kWide,
+                    "option \"format\": expected one of \"json\", \"raw\", got \"jsno\"; did you mean \"json\"?");
+}
+
+TEST(ConfigChoices, ListItemNotAmongTheChoices) {
+  expect_only_error(
+      load_wide({"levels = [\"warn\", \"inof\"]"}), 6, 10, kWide,
+      "option \"levels\": item 1: expected one of \"debug\", \"info\", \"warn\", got \"inof\"; did you mean \"info\"?");
+}
+
+TEST(ConfigChoices, ChoicesAccepted) {
+  Loaded r = load_wide({"format = \"raw\"", "levels = [\"debug\", \"warn\"]"});
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.outputs[0].options.at("format").text, "raw");
+  EXPECT_EQ(r.config.outputs[0].options.at("levels").items.size(), 2u);
+}
+
+TEST(ConfigRanges, SizeBelowMinimum) {
+  expect_only_error(load_wide({"buffer = \"512B\""}), 6, 10, kWide,
+                    "option \"buffer\": must be at least 1KiB, got 512B");
+  // The value in the option's units, however it was written.
+  expect_only_error(load_wide({"buffer = 1000"}), 6, 10, kWide, "option \"buffer\": must be at least 1KiB, got 1000B");
+}
+
+TEST(ConfigRanges, SizeAboveMaximum) {
+  expect_only_error(load_wide({"buffer = \"1.5MiB\""}), 6, 10, kWide,
+                    "option \"buffer\": must be at most 1MiB, got 1536KiB");
+}
+
+TEST(ConfigRanges, FloatOutOfRange) {
+  expect_only_error(load_wide({"ratio = 1.5"}), 6, 9, kWide, "option \"ratio\": must be at most 1, got 1.5");
+  expect_only_error(load_wide({"ratio = -0.25"}), 6, 9, kWide, "option \"ratio\": must be at least 0, got -0.25");
+}
+
+TEST(ConfigRanges, DurationBelowMinimum) {
+  expect_only_error(load_wide({"timeout = \"5ms\""}), 6, 11, kWide,
+                    "option \"timeout\": must be at least 10ms, got 5ms");
+  expect_only_error(load_wide({"timeout = 0"}), 6, 11, kWide, "option \"timeout\": must be at least 10ms, got 0ns");
+}
+
+TEST(ConfigRanges, IntegerAboveMaximum) {
+  expect_only_error(load_wide({"count = 11"}), 6, 9, kWide, "option \"count\": must be at most 10, got 11");
+}
+
+TEST(ConfigRanges, BoundsAreInclusive) {
+  for (auto text :
+       {"buffer = \"1KiB\"", "buffer = \"1MiB\"", "ratio = 0", "ratio = 1.0", "count = 10", "timeout = \"10ms\""}) {
+    Loaded r = load_wide({text});
+    EXPECT_TRUE(r.errors.empty()) << text << "\n" << dump(r.errors);
+  }
+}
+
+TEST(ConfigSecrets, ErrorsNeverEchoTheValue) {
+  expect_only_error(load_wide({"pin = 12"}), 6, 7, kWide, "option \"pin\": must be at least 1000");
+  expect_only_error(load_wide({"password = 5"}), 6, 12, kWide,
+                    "option \"password\": expected a string (e.g. \"...\"), got an integer");
+}
+
+TEST(ConfigSecrets, SecretValueReachesThePlugin) {
+  Loaded r = load_wide({"password = \"hunter2\"", "pin = 1234"});
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.outputs[0].options.at("password").text, "hunter2");
+  EXPECT_EQ(r.config.outputs[0].options.at("pin").integer, 1234);
+}
+
+// ---------------------------------------------------------------------------------------
+// Instance ids
+
+TEST(ConfigIds, DerivedFromTypeAndTagOrMatch) {
+  Loaded r = load(lines({
+      "[[inputs]]", "type = \"stdin\"", "",                              // 1-3
+      "[[inputs]]", "type = \"stdin\"", "tag = \"app/web access\"", "",  // 4-7
+      "[[outputs]]", "type = \"stdout\"", "",                            // 8-10
+      "[[outputs]]", "type = \"null\"", "match = \"app.[a-z]*\"",        // 11-13
+  }));
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.inputs[0].id, "stdin.stdin");
+  EXPECT_EQ(r.config.inputs[1].id, "stdin.app_web_access");
+  EXPECT_EQ(r.config.outputs[0].id, "stdout._");
+  EXPECT_EQ(r.config.outputs[1].id, "null.app._a-z__");
+  for (const auto* c : {&r.config.inputs[0], &r.config.inputs[1], &r.config.outputs[0], &r.config.outputs[1]}) {
+    EXPECT_TRUE(c->id_unique) << c->id;
+    EXPECT_EQ(c->id_where.line, c->where.line) << c->id;  // derived: located at the section
+  }
+}
+
+TEST(ConfigIds, StableWhenSectionsAreReordered) {
+  const std::string a = lines({"[[inputs]]", "type = \"stdin\"", "tag = \"a\"", ""});
+  const std::string b = lines({"[[inputs]]", "type = \"stdin\"", "tag = \"b\"", ""});
+  Loaded ab = load(a + b + kOutputs);
+  Loaded ba = load(kOutputs + "\n" + b + a);
+  ASSERT_TRUE(ab.errors.empty()) << dump(ab.errors);
+  ASSERT_TRUE(ba.errors.empty()) << dump(ba.errors);
+  EXPECT_EQ(ab.config.inputs[0].id, "stdin.a");
+  EXPECT_EQ(ba.config.inputs[1].id, "stdin.a");
+  EXPECT_EQ(ab.config.inputs[1].id, ba.config.inputs[0].id);
+  EXPECT_EQ(ab.config.outputs[0].id, ba.config.outputs[0].id);
+}
+
+TEST(ConfigIds, ExplicitId) {
+  Loaded r = load(lines({"[[inputs]]", "type = \"stdin\"", "id = \"Web-1.access_log\""}) + kOutputs);
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.inputs[0].id, "Web-1.access_log");
+  EXPECT_TRUE(r.config.inputs[0].id_unique);
+  EXPECT_EQ(r.config.inputs[0].id_where.line, 3u);
+  EXPECT_EQ(r.config.inputs[0].id_where.column, 6u);
+  EXPECT_EQ(r.config.inputs[0].options.count("id"), 0u);  // the core's, not the plugin's
+}
+
+TEST(ConfigIds, InvalidExplicitIds) {
+  const std::string chars = "expected 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-', got ";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"\"a b\"", chars + "\"a b\""},
+      {"\"\"", chars + "\"\""},
+      {"\"state/../x\"", chars + "\"state/../x\""},
+      {"\"" + std::string(129, 'x') + "\"", chars + "\"" + std::string(129, 'x') + "\""},
+      {"\".\"", "must not be \".\" or \"..\" (an id names a folder)"},
+      {"\"..\"", "must not be \".\" or \"..\" (an id names a folder)"},
+  };
+  for (const auto& [value, message] : cases) {
+    Loaded r = load(lines({"[[inputs]]", "type = \"stdin\""}) + "id = " + value + "\n" + kOutputs);
+    expect_only_error(r, 3, 6, "inputs[0] (type \"stdin\")", "option \"id\": " + message);
+  }
+  Loaded longest =
+      load(lines({"[[inputs]]", "type = \"stdin\""}) + "id = \"" + std::string(128, 'x') + "\"\n" + kOutputs);
+  EXPECT_TRUE(longest.errors.empty()) << dump(longest.errors);
+  Loaded number = load(lines({"[[inputs]]", "type = \"stdin\"", "id = 7"}) + kOutputs);
+  expect_only_error(number, 3, 6, "inputs[0] (type \"stdin\")",
+                    "option \"id\": expected a string (e.g. \"nginx-access\"), got an integer");
+}
+
+TEST(ConfigIds, DuplicateExplicitIdNamesTheFirst) {
+  Loaded r = load(lines({
+      "[[inputs]]", "type = \"stdin\"", "id = \"main\"", "",  // 1-4
+      "[[outputs]]", "type = \"stdout\"", "id = \"main\"",    // 5-7
+  }));
+  expect_only_error(r, 7, 6, "outputs[0] (type \"stdout\")",
+                    "option \"id\": \"main\" is already the id of inputs[0] (type \"stdin\") on line 3");
+}
+
+TEST(ConfigIds, DuplicateReportedAtTheLaterSectionInTheFile) {
+  // Outputs written first: the input is the second "x" in the file.
+  Loaded r = load(lines({
+      "[[outputs]]", "type = \"stdout\"", "id = \"x\"", "",  // 1-4
+      "[[inputs]]", "type = \"stdin\"", "id = \"x\"",        // 5-7
+  }));
+  expect_only_error(r, 7, 6, "inputs[0] (type \"stdin\")",
+                    "option \"id\": \"x\" is already the id of outputs[0] (type \"stdout\") on line 3");
+}
+
+TEST(ConfigIds, InputsWithTheSameDerivedIdMustSetOne) {
+  Loaded r = load(lines({"[[inputs]]", "type = \"stdin\"", "", "[[inputs]]", "type = \"stdin\""}) + kOutputs);
+  expect_only_error(
+      r, 4, 1, "inputs[1] (type \"stdin\")",
+      "its id \"stdin.stdin\" (derived from type and tag) is also the id of inputs[0] (type \"stdin\") on "
+      "line 1: set `id` to a name unique in the pipeline (an input's state is kept under its id)");
+  Loaded fixed = load(
+      lines({"[[inputs]]", "type = \"stdin\"", "", "[[inputs]]", "type = \"stdin\"", "id = \"second\""}) + kOutputs);
+  ASSERT_TRUE(fixed.errors.empty()) << dump(fixed.errors);
+  EXPECT_EQ(fixed.config.inputs[0].id, "stdin.stdin");
+  EXPECT_EQ(fixed.config.inputs[1].id, "second");
+}
+
+TEST(ConfigIds, DerivedInputIdTakenByAnExplicitOne) {
+  Loaded r =
+      load(lines({"[[inputs]]", "type = \"stdin\"", "", "[[outputs]]", "type = \"stdout\"", "id = \"stdin.stdin\""}));
+  expect_only_error(r, 1, 1, "inputs[0] (type \"stdin\")",
+                    "its id \"stdin.stdin\" (derived from type and tag) is also the id of outputs[0] (type \"stdout\") "
+                    "on line 6: set `id` to a name unique in the pipeline (an input's state is kept under its id)");
+}
+
+TEST(ConfigIds, SharedDerivedIdsOfOutputsAreAllowedButMarked) {
+  Loaded r = load(lines({
+      "[[inputs]]", "type = \"stdin\"", "",                // 1-3
+      "[[outputs]]", "type = \"null\"", "",                // 4-6
+      "[[outputs]]", "type = \"null\"", "",                // 7-9
+      "[[outputs]]", "type = \"stdout\"", "",              // 10-12
+      "[[outputs]]", "type = \"stdout\"", "id = \"out\"",  // 13-15
+  }));
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_EQ(r.config.outputs[0].id, "null._");
+  EXPECT_EQ(r.config.outputs[1].id, "null._");
+  EXPECT_FALSE(r.config.outputs[0].id_unique);
+  EXPECT_FALSE(r.config.outputs[1].id_unique);
+  EXPECT_EQ(r.config.outputs[2].id, "stdout._");
+  EXPECT_TRUE(r.config.outputs[2].id_unique);
+  EXPECT_EQ(r.config.outputs[3].id, "out");
+  EXPECT_TRUE(r.config.outputs[3].id_unique);
+  EXPECT_TRUE(r.config.inputs[0].id_unique);
+}
+
+TEST(ConfigIds, DerivedOutputIdEqualToAnExplicitOneIsMarked) {
+  Loaded r = load(lines({"[[inputs]]", "type = \"stdin\"", "id = \"null._\"", "", "[[outputs]]", "type = \"null\""}));
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  EXPECT_TRUE(r.config.inputs[0].id_unique);
+  EXPECT_FALSE(r.config.outputs[0].id_unique);
+}
+
+// ---------------------------------------------------------------------------------------
+// option_position: where an error about one option points
+
+TEST(OptionPosition, SetDefaultedAbsentAndTheCoresOwn) {
+  Loaded r = load(lines({
+      "[[inputs]]",                   // 1
+      "type = \"stdin\"",             // 2
+      "  max_line_bytes = \"4KiB\"",  // 3
+      "id = \"in\"",                  // 4
+      "",                             // 5
+      "[[outputs]]",                  // 6
+      "type = \"stdout\"",            // 7
+      "match = \"*\"",                // 8
+  }));
+  ASSERT_TRUE(r.errors.empty()) << dump(r.errors);
+  const ComponentConfig& in = r.config.inputs[0];
+  auto at = [](const SourcePosition& p) { return std::make_pair(p.line, p.column); };
+  EXPECT_EQ(at(option_position(in, "max_line_bytes")), std::make_pair(3u, 20u));
+  EXPECT_EQ(at(option_position(in, "on_long_line")), std::make_pair(1u, 1u));  // a default: the section
+  EXPECT_EQ(at(option_position(in, "no_such_option")), std::make_pair(1u, 1u));
+  EXPECT_EQ(at(option_position(in, "id")), std::make_pair(4u, 6u));
+  EXPECT_EQ(option_position(in, "max_line_bytes").file, kFile);
+  const ComponentConfig& out = r.config.outputs[0];
+  EXPECT_EQ(at(option_position(out, "match")), std::make_pair(8u, 9u));
+  EXPECT_EQ(at(option_position(out, "format")), std::make_pair(6u, 1u));
+  EXPECT_EQ(at(option_position(out, "id")), std::make_pair(6u, 1u));  // derived
+}
+
 TEST(ConvertOption, DefaultsOfEveryType) {
   OptionValue v;
-  logagent_option size{"s", LOGAGENT_OPTION_SIZE, 0, "8MiB", "", nullptr};
+  const logagent_option size = logagent::option("s", LOGAGENT_OPTION_SIZE).defaults("8MiB");
   EXPECT_EQ(convert_option(size, nullptr, v), std::nullopt);
   EXPECT_EQ(v.integer, 8 * 1024 * 1024);
-  logagent_option dur{"d", LOGAGENT_OPTION_DURATION, 0, "100ms", "", nullptr};
+  const logagent_option dur = logagent::option("d", LOGAGENT_OPTION_DURATION).defaults("100ms");
   EXPECT_EQ(convert_option(dur, nullptr, v), std::nullopt);
   EXPECT_EQ(v.integer, 100'000'000);
-  logagent_option b{"b", LOGAGENT_OPTION_BOOL, 0, "true", "", nullptr};
+  const logagent_option b = logagent::option("b", LOGAGENT_OPTION_BOOL).defaults("true");
   EXPECT_EQ(convert_option(b, nullptr, v), std::nullopt);
   EXPECT_TRUE(v.boolean);
-  logagent_option i{"i", LOGAGENT_OPTION_INT, 0, "42", "", nullptr};
+  const logagent_option i = logagent::option("i", LOGAGENT_OPTION_INT).defaults("42");
   EXPECT_EQ(convert_option(i, nullptr, v), std::nullopt);
   EXPECT_EQ(v.integer, 42);
-  logagent_option f{"f", LOGAGENT_OPTION_FLOAT, 0, "0.5", "", nullptr};
+  const logagent_option f = logagent::option("f", LOGAGENT_OPTION_FLOAT).defaults("0.5");
   EXPECT_EQ(convert_option(f, nullptr, v), std::nullopt);
   EXPECT_DOUBLE_EQ(v.real, 0.5);
-  logagent_option bad{"x", LOGAGENT_OPTION_SIZE, 0, "lots", "", nullptr};
+  const logagent_option bad = logagent::option("x", LOGAGENT_OPTION_SIZE).defaults("lots");
   auto problem = convert_option(bad, nullptr, v);
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(*problem, "expected a size such as \"64KiB\" or \"8MiB\"");
@@ -725,7 +1005,7 @@ TEST(ConvertOption, ListsAndTables) {
 bad = ["a", 2]
 table = { x = "1", y = "2" })");
   OptionValue v;
-  logagent_option list{"list", LOGAGENT_OPTION_STRING_LIST, 0, nullptr, "", nullptr};
+  const logagent_option list = logagent::option("list", LOGAGENT_OPTION_STRING_LIST);
   EXPECT_EQ(convert_option(list, doc.get("list"), v), std::nullopt);
   ASSERT_EQ(v.items.size(), 2u);
   EXPECT_EQ(v.items[0].first, "");
@@ -737,11 +1017,57 @@ table = { x = "1", y = "2" })");
   EXPECT_EQ(*problem, "expected an array of strings, item 1 is an integer");
 
   OptionValue t;
-  logagent_option table{"table", LOGAGENT_OPTION_STRING_TABLE, 0, nullptr, "", nullptr};
+  const logagent_option table = logagent::option("table", LOGAGENT_OPTION_STRING_TABLE);
   EXPECT_EQ(convert_option(table, doc.get("table"), t), std::nullopt);
   ASSERT_EQ(t.items.size(), 2u);
   EXPECT_EQ(t.items[0], (std::pair<std::string, std::string>{"x", "1"}));
   EXPECT_EQ(t.items[1], (std::pair<std::string, std::string>{"y", "2"}));
+}
+
+TEST(ConvertOption, SecretValuesAreNeverEchoed) {
+  auto doc = toml::parse(R"(key = "hunter2")");
+  const logagent_option plain = logagent::option("key", LOGAGENT_OPTION_SIZE);
+  const logagent_option secret = logagent::option("key", LOGAGENT_OPTION_SIZE).secret();
+  OptionValue v;
+  EXPECT_EQ(convert_option(plain, doc.get("key"), v), "expected a size such as \"64KiB\" or \"8MiB\", got \"hunter2\"");
+  EXPECT_EQ(convert_option(secret, doc.get("key"), v), "expected a size such as \"64KiB\" or \"8MiB\"");
+}
+
+TEST(ConstraintProblem, ChoicesAndRanges) {
+  static const char* const kModes[] = {"split", "truncate", nullptr};
+  const logagent_option mode = logagent::option("mode", LOGAGENT_OPTION_STRING).choices(kModes);
+  OptionValue v;
+  v.text = "split";
+  EXPECT_EQ(constraint_problem(mode, v), std::nullopt);
+  v.text = "trunc";
+  EXPECT_EQ(constraint_problem(mode, v), "expected one of \"split\", \"truncate\", got \"trunc\"");
+  v.text = "truncat";
+  EXPECT_EQ(constraint_problem(mode, v),
+            "expected one of \"split\", \"truncate\", got \"truncat\"; did you mean \"truncate\"?");
+  // Neither the value nor a choice close to it is said for a secret.
+  const logagent_option secret = logagent::option("mode", LOGAGENT_OPTION_STRING).choices(kModes).secret();
+  EXPECT_EQ(constraint_problem(secret, v), "expected one of \"split\", \"truncate\"");
+
+  const logagent_option delay = logagent::option("delay", LOGAGENT_OPTION_DURATION).min("100ms").max("1m");
+  OptionValue d;
+  for (int64_t ok : {int64_t{100'000'000}, int64_t{60'000'000'000}}) {
+    d.integer = ok;
+    EXPECT_EQ(constraint_problem(delay, d), std::nullopt) << ok;  // bounds are inclusive
+  }
+  d.integer = 99'999'999;
+  EXPECT_EQ(constraint_problem(delay, d), "must be at least 100ms, got 99999999ns");
+  d.integer = 90'000'000'000;
+  EXPECT_EQ(constraint_problem(delay, d), "must be at most 1m, got 90s");
+  const logagent_option secret_delay = logagent::option("delay", LOGAGENT_OPTION_DURATION).max("1m").secret();
+  EXPECT_EQ(constraint_problem(secret_delay, d), "must be at most 1m");
+}
+
+TEST(OptionSchema, CoreSchemasPassTheLoadersChecks) {
+  // The core's own tables are held to the rules plugin tables are (kind 0: no name is
+  // reserved against itself).
+  EXPECT_EQ(option_table_problem(0, "service", service_options()), std::nullopt);
+  for (uint32_t kind : {LOGAGENT_KIND_INPUT, LOGAGENT_KIND_FILTER, LOGAGENT_KIND_OUTPUT})
+    EXPECT_EQ(option_table_problem(0, "common", common_options(kind)), std::nullopt) << kind;
 }
 
 }  // namespace

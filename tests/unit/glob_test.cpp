@@ -1,5 +1,5 @@
 // Unit tests of the `match` globs: * ? [a-z] [!a-z] \x, backtracking, validation messages.
-#include "pipeline/glob.hpp"
+#include "routing/glob.hpp"
 
 #include <gtest/gtest.h>
 
@@ -156,7 +156,15 @@ TEST(GlobMatch, PathologicalPatternIsFast) {
   EXPECT_TRUE(match("*a*a*a*a*a*a*a*a*a", text));
 }
 
-TEST(GlobMatch, PatternAccessor) { EXPECT_EQ(Glob("app.*").pattern(), "app.*"); }
+TEST(GlobMatch, KeepsItsOwnCopyOfThePattern) {
+  // A Glob outlives the configuration text it was made from (outputs keep theirs).
+  std::string text = "app.*";
+  const Glob glob(text);
+  text.assign("zzzzz");
+  EXPECT_EQ(glob.pattern(), "app.*");
+  EXPECT_TRUE(glob.matches("app.web"));
+  EXPECT_FALSE(glob.matches("zzzzz"));
+}
 
 TEST(GlobValidate, ValidPatterns) {
   for (std::string_view p : {"*", "?", "nginx.*", "[a-z]*", "[!a-z]", "[^a-z]", "\\*", "[]a]", "[!]a]", "\\]", "[\\]]",

@@ -1,5 +1,5 @@
 // Unit tests of "did you mean": Levenshtein distance and the closeness threshold.
-#include "config/suggest.hpp"
+#include "plugin/suggest.hpp"
 
 #include <gtest/gtest.h>
 

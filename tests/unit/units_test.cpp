@@ -1,11 +1,13 @@
-// Unit tests of durations ("250ms") and sizes ("64KiB") as users write them.
-#include "config/units.hpp"
+// Unit tests of durations ("250ms") and sizes ("64KiB") as users write them, and back.
+#include "plugin/units.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <optional>
 
+using logagent::core::format_duration;
+using logagent::core::format_size;
 using logagent::core::parse_duration_ns;
 using logagent::core::parse_size_bytes;
 
@@ -138,6 +140,36 @@ TEST(Size, Overflow) {
   EXPECT_EQ(parse_size_bytes("8589934592GiB"), std::nullopt);  // 2^63 bytes
   EXPECT_EQ(parse_size_bytes("9223372036854775807"), std::nullopt);
   EXPECT_EQ(parse_size_bytes("100000000000000000000000"), std::nullopt);
+}
+
+// Written back for messages ("must be at least 1KiB, got 512B"): the largest exact unit.
+TEST(Format, Durations) {
+  EXPECT_EQ(format_duration(0), "0ns");
+  EXPECT_EQ(format_duration(7), "7ns");
+  EXPECT_EQ(format_duration(10'000), "10us");
+  EXPECT_EQ(format_duration(1'500'000'000), "1500ms");
+  EXPECT_EQ(format_duration(5 * kSecond), "5s");
+  EXPECT_EQ(format_duration(90 * kSecond), "90s");
+  EXPECT_EQ(format_duration(120 * kSecond), "2m");
+  EXPECT_EQ(format_duration(7200 * kSecond), "2h");
+  EXPECT_EQ(format_duration(1'000'000'001), "1000000001ns");
+}
+
+TEST(Format, Sizes) {
+  EXPECT_EQ(format_size(0), "0B");
+  EXPECT_EQ(format_size(512), "512B");
+  EXPECT_EQ(format_size(1536), "1536B");
+  EXPECT_EQ(format_size(kKiB), "1KiB");
+  EXPECT_EQ(format_size(3 * kMiB), "3MiB");
+  EXPECT_EQ(format_size(2 * kGiB), "2GiB");
+  EXPECT_EQ(format_size(kGiB + kMiB), "1025MiB");
+}
+
+TEST(Format, ParsesBackToTheValue) {
+  for (int64_t ns : {int64_t{1}, int64_t{999}, int64_t{250'000'000}, 61 * kSecond, 3 * 3600 * kSecond})
+    EXPECT_EQ(parse_duration_ns(format_duration(ns)), ns) << ns;
+  for (int64_t bytes : {int64_t{1}, int64_t{1023}, 64 * kKiB, 5 * kMiB + kKiB, 7 * kGiB})
+    EXPECT_EQ(parse_size_bytes(format_size(bytes)), bytes) << bytes;
 }
 
 }  // namespace

@@ -13,7 +13,11 @@ static const logagent_option options[] = {
      .required = 0,
      .default_value = FIXTURE_DEFAULT, /* the one defect */
      .doc = "An option whose default does not parse as its type",
-     .example = NULL},
+     .example = NULL,
+     .choices = NULL,
+     .min_value = NULL,
+     .max_value = NULL,
+     .secret = 0},
 };
 
 static const logagent_plugin_descriptor descriptor = {
@@ -26,6 +30,7 @@ static const logagent_plugin_descriptor descriptor = {
     .description = "Fixture: an option default that does not parse as its type",
     .options = options,
     .option_count = sizeof options / sizeof options[0],
+    .option_size = sizeof(logagent_option),
     .create = raw_output_create,
     .destroy = raw_output_destroy,
     /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
@@ -34,6 +39,7 @@ static const logagent_plugin_descriptor descriptor = {
     .input_ack = NULL,
     .filter = NULL,
     .output_write = raw_output_write,
+    .output_flush = NULL,
 };
 
 const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {

@@ -11,6 +11,7 @@ static const logagent_plugin_descriptor descriptor = {
     .description = "Fixture: an output that cannot write",
     .options = NULL,
     .option_count = 0,
+    .option_size = sizeof(logagent_option),
     .create = raw_output_create,
     .destroy = raw_output_destroy,
     /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
@@ -19,6 +20,7 @@ static const logagent_plugin_descriptor descriptor = {
     .input_ack = NULL,
     .filter = NULL,
     .output_write = NULL, /* the one defect */
+    .output_flush = NULL,
 };
 
 const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {

@@ -18,6 +18,7 @@ static const logagent_plugin_descriptor descriptor = {
     .description = "Fixture: create fails without saying why",
     .options = NULL,
     .option_count = 0,
+    .option_size = sizeof(logagent_option),
     .create = silent_create,
     .destroy = raw_output_destroy,
     /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
@@ -26,6 +27,7 @@ static const logagent_plugin_descriptor descriptor = {
     .input_ack = NULL,
     .filter = NULL,
     .output_write = raw_output_write,
+    .output_flush = NULL,
 };
 
 const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {

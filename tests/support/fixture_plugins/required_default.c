@@ -9,7 +9,11 @@ static const logagent_option options[] = {
      .required = 1,
      .default_value = "out.log",
      .doc = "File the events are written to",
-     .example = "\"/var/log/app.log\""},
+     .example = "\"/var/log/app.log\"",
+     .choices = NULL,
+     .min_value = NULL,
+     .max_value = NULL,
+     .secret = 0},
 };
 
 static const logagent_plugin_descriptor descriptor = {
@@ -22,6 +26,7 @@ static const logagent_plugin_descriptor descriptor = {
     .description = "Fixture: a required option that also has a default",
     .options = options,
     .option_count = sizeof options / sizeof options[0],
+    .option_size = sizeof(logagent_option),
     .create = raw_output_create,
     .destroy = raw_output_destroy,
     /* Spelled out rather than omitted so the file also builds as C++ with -Wextra. */
@@ -30,6 +35,7 @@ static const logagent_plugin_descriptor descriptor = {
     .input_ack = NULL,
     .filter = NULL,
     .output_write = raw_output_write,
+    .output_flush = NULL,
 };
 
 const logagent_plugin_descriptor* logagent_plugin_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {

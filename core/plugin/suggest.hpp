@@ -11,7 +11,7 @@ namespace logagent::core {
 size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `name` when close enough to be a likely typo.
 std::optional<std::string> closest_name(std::string_view name, const std::vector<std::string>& candidates);
-// ` Did you mean "x"?` or an empty string.
+// `; did you mean "x"?` or an empty string, to end a message with.
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace logagent::core

@@ -1,6 +1,7 @@
 // Parsing of durations and sizes.
-#include "config/units.hpp"
+#include "plugin/units.hpp"
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -36,7 +37,37 @@ std::optional<int64_t> scaled(double number, double scale) {
   return static_cast<int64_t>(std::llround(v));
 }
 
+struct Unit {
+  int64_t scale;
+  const char* name;
+};
+
+// `units` from the largest; the last has scale 1.
+template <size_t N>
+std::string format_exact(int64_t value, const std::array<Unit, N>& units) {
+  for (const Unit& u : units) {
+    if (value != 0 && value % u.scale == 0) return std::to_string(value / u.scale) + u.name;
+  }
+  return std::to_string(value) + units.back().name;
+}
+
 }  // namespace
+
+std::string format_duration(int64_t ns) {
+  static constexpr std::array<Unit, 6> kUnits = {{{3'600'000'000'000, "h"},
+                                                  {60'000'000'000, "m"},
+                                                  {1'000'000'000, "s"},
+                                                  {1'000'000, "ms"},
+                                                  {1'000, "us"},
+                                                  {1, "ns"}}};
+  return format_exact(ns, kUnits);
+}
+
+std::string format_size(int64_t bytes) {
+  static constexpr std::array<Unit, 4> kUnits = {
+      {{int64_t{1} << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}, {1, "B"}}};
+  return format_exact(bytes, kUnits);
+}
 
 std::optional<int64_t> parse_duration_ns(std::string_view text) {
   auto parsed = split(text);

@@ -1,17 +1,41 @@
 // Encodes one event of a batch as one JSON object line: "@timestamp" first, then its fields.
-#include "event_json.hpp"
+//
+// Header-only, compiled into each plugin that writes events as JSON (stdout, Kafka, ...).
+#pragma once
 
+#include <logagent/json_writer.hpp>
+#include <logagent/plugin.hpp>
+
+#include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
-namespace logagent::plugins::stdout_output {
-namespace {
+namespace logagent {
 
-constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
+// One instance per writer thread: it keeps the last formatted second (not thread-safe).
+class EventJsonEncoder {
+ public:
+  // `timestamp_key` is the interned key of "@timestamp".
+  explicit EventJsonEncoder(logagent_key timestamp_key) noexcept : timestamp_key_(timestamp_key) {}
 
-}  // namespace
+  // Appends {"@timestamp":"<RFC 3339 UTC, microseconds>",<fields in insertion order>} and '\n'.
+  // An event with a field of its own named "@timestamp" keeps that one, in its place, and
+  // gets no second: a JSON object with a key twice is read differently by every parser.
+  inline void append_line(std::string& out, const BatchView& batch, uint32_t event);
 
-void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uint32_t event) {
+ private:
+  static constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
+
+  inline void append_value(std::string& out, const BatchView& batch, const FieldView& field);
+  // Writes the siblings starting at `first`, comma-separated, as "key":value or bare values.
+  inline void append_members(std::string& out, const BatchView& batch, logagent_field first, bool with_keys);
+
+  logagent_key timestamp_key_;
+  json::TimestampFormatter timestamps_;
+};
+
+inline void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uint32_t event) {
   const size_t line_start = out.size();
   // The prefix is the same shape for every event: build it on the stack, append it once.
   char prefix[kTimestampOpen.size() + json::TimestampFormatter::kLength + 1];
@@ -24,9 +48,9 @@ void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uin
   for (logagent_field f = batch.first_field(event); f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
     const FieldView field = batch.read(f);
     own_timestamp = own_timestamp || field.key == timestamp_key_;
-    out.push_back(',');
+    json::append_char(out, ',');
     json::append_string(out, field.name);
-    out.push_back(':');
+    json::append_char(out, ':');
     append_value(out, batch, field);
   }
   // Rare: the event has its own "@timestamp". Take out the generated one and the comma after
@@ -35,19 +59,20 @@ void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uin
   out.append("}\n", 2);
 }
 
-void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first, bool with_keys) {
+inline void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first,
+                                             bool with_keys) {
   for (logagent_field f = first; f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
-    if (f != first) out.push_back(',');
+    if (f != first) json::append_char(out, ',');
     const FieldView field = batch.read(f);
     if (with_keys) {
       json::append_string(out, field.name);
-      out.push_back(':');
+      json::append_char(out, ':');
     }
     append_value(out, batch, field);
   }
 }
 
-void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, const FieldView& field) {
+inline void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, const FieldView& field) {
   const Value& value = field.value;
   switch (value.type()) {
     case LOGAGENT_VALUE_BOOL:
@@ -65,11 +90,11 @@ void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, co
     case LOGAGENT_VALUE_MAP:
     case LOGAGENT_VALUE_ARRAY: {
       const bool is_map = value.type() == LOGAGENT_VALUE_MAP;
-      out.push_back(is_map ? '{' : '[');
+      json::append_char(out, is_map ? '{' : '[');
       // Recursion depth is the nesting depth, which parsers bound (simdjson: 1024 levels).
       const logagent_field child = batch.first_child(field.handle);
       if (child != LOGAGENT_NO_FIELD) append_members(out, batch, child, /*with_keys=*/is_map);
-      out.push_back(is_map ? '}' : ']');
+      json::append_char(out, is_map ? '}' : ']');
       return;
     }
     case LOGAGENT_VALUE_NULL:
@@ -79,4 +104,4 @@ void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, co
   json::append_null(out);
 }
 
-}  // namespace logagent::plugins::stdout_output
+}  // namespace logagent

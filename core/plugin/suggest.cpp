@@ -1,5 +1,5 @@
 // Levenshtein distance with the two-row method; names here are short.
-#include "config/suggest.hpp"
+#include "plugin/suggest.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,18 +1,73 @@
-// JSON text primitives: string escaping with UTF-8 repair, numbers, RFC 3339 timestamps.
-#include "json_writer.hpp"
+// JSON text primitives appended to a caller's std::string: strings, numbers, literals, timestamps.
+//
+// Header-only and compiled into each plugin that writes JSON (stdout, Kafka, ...); depends
+// on the C++ standard library only. Every function is inline, so with the plugin's hidden
+// visibility nothing here is exported. Nothing allocates beyond the growth of the caller's
+// string: callers reuse one reserve()d buffer per batch, so encoding an event costs no heap
+// allocation.
+#pragma once
 
 #include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-namespace logagent::plugins::stdout_output::json {
-namespace {
+namespace logagent::json {
+
+// Appends `bytes` as a quoted JSON string. Bytes need not be valid UTF-8: every invalid
+// sequence becomes U+FFFD, so the output is always valid UTF-8 and valid JSON.
+// Escapes: \" \\ \b \f \n \r \t; every other byte < 0x20, and 0x7F, as \u00xx (lowercase hex).
+inline void append_string(std::string& out, std::string_view bytes);
+
+// Appends a decimal integer, e.g. -9223372036854775808.
+inline void append_int(std::string& out, int64_t value);
+
+// Appends the shortest text that reads back as exactly `value` (std::to_chars), with ".0"
+// added when that text would read as an integer (1.0 gives "1.0", not "1"), so consumers keep
+// the float type. JSON has no NaN or infinity: those are written as null.
+inline void append_float(std::string& out, double value);
+
+// Appends one byte as it is: JSON punctuation ('{', ',', ':', '"'). Not push_back: GCC inlines
+// push_back only where few calls share a translation unit, and a plugin compiling the whole
+// encoder in one unit would then pay a call per quote and comma; a one-byte append inlines
+// to a store.
+inline void append_char(std::string& out, char c) { out.append(&c, 1); }
+
+inline void append_bool(std::string& out, bool value) { value ? out.append("true", 4) : out.append("false", 5); }
+inline void append_null(std::string& out) { out.append("null", 4); }
+
+// Formats event times as RFC 3339 in UTC with microseconds: "2026-11-24T19:03:55.123456Z".
+// Keeps the date and time of the last whole second, because consecutive events almost always
+// share it; one instance per writer thread (not thread-safe).
+class TimestampFormatter {
+ public:
+  static constexpr size_t kLength = 27;  // "YYYY-MM-DDTHH:MM:SS.uuuuuuZ"
+
+  // Writes exactly kLength bytes to `out`. Sub-microsecond digits are truncated towards the
+  // past (floor), also before 1970: -1 ns is 1969-12-31T23:59:59.999999Z. Every int64 ns
+  // value (years 1677..2262) has a four-digit year, so no clamping is needed.
+  inline void format(int64_t ns_since_epoch, char* out);
+  inline void append(std::string& out, int64_t ns_since_epoch);
+
+ private:
+  static constexpr size_t kSecondLength = 19;  // "YYYY-MM-DDTHH:MM:SS"
+  bool has_cached_second_ = false;
+  int64_t cached_second_ = 0;
+  char cached_text_[kSecondLength] = {};
+};
+
+// ---- Implementation ------------------------------------------------------------------------
+
+namespace detail {
 
 // ---- Plain runs, 16 bytes (SSE2) or 8 bytes (SWAR) at a time -----------------------------
 //
@@ -20,8 +75,8 @@ namespace {
 // be copied verbatim a whole vector or uint64 word at a time and copies everything before it
 // at once.
 
-constexpr uint64_t kOnes = 0x0101010101010101ull;
-constexpr uint64_t kHighBits = 0x8080808080808080ull;
+inline constexpr uint64_t kOnes = 0x0101010101010101ull;
+inline constexpr uint64_t kHighBits = 0x8080808080808080ull;
 
 // High bit set in every byte below `limit` (limit <= 0x80). A borrow can also flag bytes
 // above a true hit, never below one: the lowest flagged byte is always a real hit.
@@ -49,12 +104,12 @@ constexpr std::array<char, 128> make_ascii_escapes() {
   escapes[0x7F] = 'u';  // DEL is legal in JSON but invisible and mangled by terminals
   return escapes;
 }
-constexpr std::array<char, 128> kAsciiEscapes = make_ascii_escapes();
+inline constexpr std::array<char, 128> kAsciiEscapes = make_ascii_escapes();
 
-bool is_verbatim(unsigned char c) { return c < 0x80 && kAsciiEscapes[c] == 0; }
+inline bool is_verbatim(unsigned char c) { return c < 0x80 && kAsciiEscapes[c] == 0; }
 
 // Length of the prefix of [p, p + n) that is copied unchanged.
-size_t verbatim_prefix(const char* p, size_t n) {
+inline size_t verbatim_prefix(const char* p, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
   // 16 bytes at a time where SSE2 is there (every x86-64). A signed compare with 0x20 flags
@@ -82,7 +137,7 @@ size_t verbatim_prefix(const char* p, size_t n) {
   return i;
 }
 
-void append_ascii_escape(std::string& out, unsigned char c) {
+inline void append_ascii_escape(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   const char letter = kAsciiEscapes[c];
   if (letter != 'u') {
@@ -107,7 +162,7 @@ void append_ascii_escape(std::string& out, unsigned char c) {
 //     (F4 90..BF): the lead byte fails on its second byte, so every byte gets its own U+FFFD
 //     (ED A0 80 gives three).
 
-constexpr char kReplacement[3] = {'\xEF', '\xBF', '\xBD'};  // U+FFFD in UTF-8
+inline constexpr char kReplacement[3] = {'\xEF', '\xBF', '\xBD'};  // U+FFFD in UTF-8
 
 struct Utf8Sequence {
   size_t length;  // bytes to copy when valid, else bytes covered by one U+FFFD (>= 1)
@@ -115,7 +170,7 @@ struct Utf8Sequence {
 };
 
 // The sequence at p[0] (>= 0x80), with n >= 1 bytes available.
-Utf8Sequence utf8_sequence(const unsigned char* p, size_t n) {
+inline Utf8Sequence utf8_sequence(const unsigned char* p, size_t n) {
   const unsigned char lead = p[0];
   size_t length;
   // The second byte's range is where overlongs, surrogates and > U+10FFFF are excluded.
@@ -141,7 +196,7 @@ Utf8Sequence utf8_sequence(const unsigned char* p, size_t n) {
   return {length, true};
 }
 
-void append_bytes(std::string& out, const char* p, size_t n) {
+inline void append_bytes(std::string& out, const char* p, size_t n) {
   if (n != 0) out.append(p, n);  // never hand a possibly null pointer to append, even for 0
 }
 
@@ -149,7 +204,7 @@ void append_bytes(std::string& out, const char* p, size_t n) {
 
 // Hand-written rather than std::to_chars: the integer overloads are templates whose
 // instantiations get default visibility and would be exported from the plugin library.
-char* write_decimal(char* end, uint64_t value) {
+inline char* write_decimal(char* end, uint64_t value) {
   do {
     *--end = static_cast<char>('0' + value % 10);
     value /= 10;
@@ -157,7 +212,7 @@ char* write_decimal(char* end, uint64_t value) {
   return end;
 }
 
-void write_two_digits(char* out, unsigned value) {
+inline void write_two_digits(char* out, unsigned value) {
   out[0] = static_cast<char>('0' + value / 10);
   out[1] = static_cast<char>('0' + value % 10);
 }
@@ -170,7 +225,7 @@ struct CivilDate {
 
 // Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days),
 // exact for negative days too.
-CivilDate civil_from_days(int64_t days) {
+inline CivilDate civil_from_days(int64_t days) {
   days += 719468;  // shift the epoch to 0000-03-01 so leap days end each 400-year era
   const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
@@ -182,51 +237,51 @@ CivilDate civil_from_days(int64_t days) {
   return {static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-}  // namespace
+}  // namespace detail
 
-void append_string(std::string& out, std::string_view bytes) {
+inline void append_string(std::string& out, std::string_view bytes) {
   const char* p = bytes.data();
   const size_t n = bytes.size();
-  out.push_back('"');
+  append_char(out, '"');
   // Bytes from `copied` to `i` are known good and copied in one append when a byte needs
   // rewriting or the string ends, so clean ASCII and valid UTF-8 cost a single copy.
   size_t copied = 0;
   size_t i = 0;
   for (;;) {
-    i += verbatim_prefix(p + i, n - i);
+    i += detail::verbatim_prefix(p + i, n - i);
     if (i >= n) break;
     const auto c = static_cast<unsigned char>(p[i]);
     if (c < 0x80) {
-      append_bytes(out, p + copied, i - copied);
-      append_ascii_escape(out, c);
+      detail::append_bytes(out, p + copied, i - copied);
+      detail::append_ascii_escape(out, c);
       copied = ++i;
       continue;
     }
-    const Utf8Sequence sequence = utf8_sequence(reinterpret_cast<const unsigned char*>(p + i), n - i);
+    const detail::Utf8Sequence sequence = detail::utf8_sequence(reinterpret_cast<const unsigned char*>(p + i), n - i);
     if (sequence.valid) {
       i += sequence.length;  // stays in the pending run
       continue;
     }
-    append_bytes(out, p + copied, i - copied);
-    out.append(kReplacement, sizeof kReplacement);
+    detail::append_bytes(out, p + copied, i - copied);
+    out.append(detail::kReplacement, sizeof detail::kReplacement);
     i += sequence.length;
     copied = i;
   }
-  append_bytes(out, p + copied, n - copied);
-  out.push_back('"');
+  detail::append_bytes(out, p + copied, n - copied);
+  append_char(out, '"');
 }
 
-void append_int(std::string& out, int64_t value) {
+inline void append_int(std::string& out, int64_t value) {
   char text[20];  // "-9223372036854775808"
   char* const end = text + sizeof text;
   // Negating in unsigned arithmetic keeps INT64_MIN exact.
   const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  char* begin = write_decimal(end, magnitude);
+  char* begin = detail::write_decimal(end, magnitude);
   if (value < 0) *--begin = '-';
   out.append(begin, static_cast<size_t>(end - begin));
 }
 
-void append_float(std::string& out, double value) {
+inline void append_float(std::string& out, double value) {
   if (!std::isfinite(value)) {
     append_null(out);
     return;
@@ -246,7 +301,7 @@ void append_float(std::string& out, double value) {
   out.append(text, static_cast<size_t>(end - text));
 }
 
-void TimestampFormatter::format(int64_t ns_since_epoch, char* out) {
+inline void TimestampFormatter::format(int64_t ns_since_epoch, char* out) {
   constexpr int64_t kNsPerSecond = 1'000'000'000;
   // Floor division: the sub-second part stays in 0..999999999 before 1970 too.
   int64_t second = ns_since_epoch / kNsPerSecond;
@@ -263,23 +318,23 @@ void TimestampFormatter::format(int64_t ns_since_epoch, char* out) {
       second_of_day += kSecondsPerDay;
       --days;
     }
-    const CivilDate date = civil_from_days(days);
+    const detail::CivilDate date = detail::civil_from_days(days);
     const auto sod = static_cast<unsigned>(second_of_day);
     char* t = cached_text_;
     // int64 ns spans years 1677..2262: always four digits.
     const auto year = static_cast<unsigned>(date.year);
-    write_two_digits(t, year / 100);
-    write_two_digits(t + 2, year % 100);
+    detail::write_two_digits(t, year / 100);
+    detail::write_two_digits(t + 2, year % 100);
     t[4] = '-';
-    write_two_digits(t + 5, date.month);
+    detail::write_two_digits(t + 5, date.month);
     t[7] = '-';
-    write_two_digits(t + 8, date.day);
+    detail::write_two_digits(t + 8, date.day);
     t[10] = 'T';
-    write_two_digits(t + 11, sod / 3600);
+    detail::write_two_digits(t + 11, sod / 3600);
     t[13] = ':';
-    write_two_digits(t + 14, sod / 60 % 60);
+    detail::write_two_digits(t + 14, sod / 60 % 60);
     t[16] = ':';
-    write_two_digits(t + 17, sod % 60);
+    detail::write_two_digits(t + 17, sod % 60);
     cached_second_ = second;
     has_cached_second_ = true;
   }
@@ -293,10 +348,10 @@ void TimestampFormatter::format(int64_t ns_since_epoch, char* out) {
   out[kLength - 1] = 'Z';
 }
 
-void TimestampFormatter::append(std::string& out, int64_t ns_since_epoch) {
+inline void TimestampFormatter::append(std::string& out, int64_t ns_since_epoch) {
   char text[kLength];
   format(ns_since_epoch, text);
   out.append(text, kLength);
 }
 
-}  // namespace logagent::plugins::stdout_output::json
+}  // namespace logagent::json
