@@ -21,6 +21,7 @@ const char* const kLongLineModes[] = {"split", "truncate", nullptr};
 const logagent_option kOptions[] = {
     logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
         .defaults("1MiB")
+        .min("1")
         .doc("Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted")
         .example("\"64KiB\""),
     logagent::option("on_long_line", LOGAGENT_OPTION_STRING)

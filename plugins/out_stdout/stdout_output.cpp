@@ -83,13 +83,15 @@ class StdoutOutput final : public Output {
   }
 
  private:
-  // A closed pipe fails every later batch too: one log line says it, not one per batch.
+  // A closed pipe (`| head -1`) or a failing device fails every later batch too: the output
+  // cannot go on, so the agent is told to stop (one log line, exit status 4) rather than
+  // read its whole input into batches that all fail.
   void report_once(int error) {
     if (reported_error_) return;
     reported_error_ = true;
     std::string message = "cannot write to standard output: ";
     message += std::strerror(error);
-    host_.error(message);
+    host_.fatal(message);
   }
 
   // One unusually large batch should not pin its buffer for the life of the agent.

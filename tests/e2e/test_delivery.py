@@ -7,6 +7,7 @@ import fcntl
 import os
 import select
 import signal
+import subprocess
 import time
 import unittest
 
@@ -493,6 +494,49 @@ class Shutdown(AgentTestCase):
         agent.stdout.close()
         agent.stdin.close()
         agent.stderr.close()
+
+    def test_a_closed_stdout_is_one_error_and_stops_the_agent(self):
+        """`logagent run ... | head -1`: the reader goes away; the agent says so once, stops
+        reading its input and exits 4 (events were not delivered)."""
+        config = self.write_config("""
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "stdout"
+            format = "raw"
+            """)
+        reader_fd, writer_fd = os.pipe()
+        agent = subprocess.Popen([self.bin(), "run", "-c", config], stdin=subprocess.PIPE, stdout=writer_fd,
+                                 stderr=subprocess.PIPE, env=self.env())
+        os.close(writer_fd)
+        agent.stdin.write(b"first line\n")
+        agent.stdin.flush()
+        with os.fdopen(reader_fd, "rb") as reader:
+            self.assertEqual(reader.readline(), b"first line\n")
+        # The reader is gone; every later write fails with EPIPE. Stdin stays open: the agent
+        # must stop by itself, not wait for the end of its input.
+        chunk = b"more\n" * 20000
+        for _ in range(50):
+            try:
+                agent.stdin.write(chunk)
+                agent.stdin.flush()
+            except BrokenPipeError:
+                break  # the agent stopped reading and closed its stdin
+            if agent.poll() is not None:
+                break
+            time.sleep(0.02)
+        try:
+            agent.stdin.close()
+        except BrokenPipeError:
+            pass
+        err = agent.stderr.read().decode()
+        agent.wait(timeout=30)
+        agent.stderr.close()
+        self.assertEqual(agent.returncode, 4, err)
+        self.assertEqual(err.count("cannot write to standard output: Broken pipe"), 1, err)
+        self.assertNotIn("permanent error: a batch of", err)
+        self.assertIn("stopping", err)
 
     def test_sigint_with_idle_input_exits_promptly(self):
         config = self.write_config("""
