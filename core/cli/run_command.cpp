@@ -64,7 +64,7 @@ class SignalWatcher {
  public:
   // Throws std::system_error if the descriptors cannot be made (out of file descriptors).
   explicit SignalWatcher(core::Pipeline& pipeline) {
-    sigset_t set = stop_signals();
+    const sigset_t set = stop_signals();
     signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC);
     if (signal_fd_ < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
     wake_fd_ = eventfd(0, EFD_CLOEXEC);
@@ -77,7 +77,7 @@ class SignalWatcher {
   }
   ~SignalWatcher() {
     const uint64_t one = 1;
-    // Cannot fail short of a counter overflow, which one write a run never reaches.
+    // Writing 1 to an eventfd fails only if its counter would overflow: not with one write.
     [[maybe_unused]] ssize_t written = write(wake_fd_, &one, sizeof one);
     thread_.join();
     close(wake_fd_);

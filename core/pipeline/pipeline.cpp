@@ -98,6 +98,9 @@ bool Pipeline::all_drained() {
 
 Pipeline::Outcome Pipeline::run() {
   using Clock = std::chrono::steady_clock;
+  // spdlog makes its default logger on first use; made here, before any pipeline thread
+  // logs, so threads do not race to create it.
+  spdlog::default_logger_raw();
   acknowledger_.start();
   for (auto& o : outputs_) o->start();
   for (auto& i : inputs_) i->start([this] { notify(); });

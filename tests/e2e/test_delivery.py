@@ -272,81 +272,46 @@ class AcknowledgementPath(AgentTestCase):
 
 
 class InputsAndTheAckPath(AgentTestCase):
-    def acked(self, path):
-        with open(path) as f:
-            return [line.split("\t") for line in f.read().splitlines()]
+    def run_lines(self, queue, count, per_batch, input_options, output_options=""):
+        """fixture_lines -> fixture_ack; checks the run succeeded and every batch was
+        acknowledged once. Returns (stderr, the messages written in order)."""
+        acks, record = self.path("acks.tsv"), self.path("record.tsv")
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            queue_max_bytes = "{queue}"
+
+            [[inputs]]
+            type = "fixture_lines"
+            count = {count}
+            per_batch = {per_batch}
+            ack_path = "{acks}"
+            {input_options}
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            {output_options}
+            """, plugin_path=FIXTURE_PATH, timeout=120)
+        self.assertEqual(rc, 0, err)
+        with open(acks) as f:
+            cookies = sorted(int(line.split("\t")[0]) for line in f.read().splitlines())
+        self.assertEqual(cookies, list(range(1, count // per_batch + 1)))
+        return err, [m for c in read_record(record).values() for m in c["messages"]]
 
     def test_an_input_taking_one_lock_in_emit_and_ack_does_not_deadlock(self):
-        acks = self.path("acks.tsv")
-        record = self.path("record.tsv")
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            queue_max_bytes = "16KiB"
-
-            [[inputs]]
-            type = "fixture_lines"
-            count = 20000
-            per_batch = 100
-            ack_path = "{acks}"
-            lock_in_emit_and_ack = true
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            complete_delay = "2ms"
-            """, plugin_path=FIXTURE_PATH, timeout=120)
-        self.assertEqual(rc, 0, err)
-        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 201)))
+        err, messages = self.run_lines("16KiB", 20000, 100, "lock_in_emit_and_ack = true", 'complete_delay = "2ms"')
         self.assertIn("delivered_events=20000 ", err)
+        self.assertEqual(messages, ["line-%d" % i for i in range(1, 20001)])
 
     def test_several_threads_of_one_input_emit_at_once(self):
-        acks = self.path("acks.tsv")
-        record = self.path("record.tsv")
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            queue_max_bytes = "32KiB"
-
-            [[inputs]]
-            type = "fixture_lines"
-            count = 10000
-            per_batch = 10
-            threads = 4
-            ack_path = "{acks}"
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            """, plugin_path=FIXTURE_PATH, timeout=120)
-        self.assertEqual(rc, 0, err)
-        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 1001)))
-        messages = [m for c in read_record(record).values() for m in c["messages"]]
+        err, messages = self.run_lines("32KiB", 10000, 10, "threads = 4")
         self.assertEqual(sorted(messages), sorted("line-%d" % i for i in range(1, 10001)))
 
     def test_try_emit_leaves_the_batch_with_the_input_when_the_queue_is_full(self):
-        acks = self.path("acks.tsv")
-        record = self.path("record.tsv")
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            queue_max_bytes = "4KiB"
-
-            [[inputs]]
-            type = "fixture_lines"
-            count = 3000
-            per_batch = 50
-            use_try_emit = true
-            ack_path = "{acks}"
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            complete_delay = "1ms"
-            """, plugin_path=FIXTURE_PATH, timeout=120)
-        self.assertEqual(rc, 0, err)
-        self.assertEqual(sorted(int(c) for c, _ in self.acked(acks)), list(range(1, 61)))
+        err, messages = self.run_lines("4KiB", 3000, 50, "use_try_emit = true", 'complete_delay = "1ms"')
         m = re.search(r"queue_full=(\d+)", err)
         self.assertIsNotNone(m, err)
         self.assertGreater(int(m.group(1)), 0)
-        messages = [m for c in read_record(record).values() for m in c["messages"]]
         self.assertEqual(messages, ["line-%d" % i for i in range(1, 3001)])
 
 
