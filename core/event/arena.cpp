@@ -16,8 +16,7 @@ char* Arena::allocate_slow(size_t size) {
   if (size > chunk_size_) {
     // A chunk of its own, placed before the current one: the kept chunks after the current
     // one stay next in line, instead of being skipped and joined by new ones every time.
-    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(current_),
-                   Chunk{new_chunk(size), size});
+    chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(current_), Chunk{new_chunk(size), size});
     ++current_;
     used_ += size;
     return chunks_[current_ - 1].data.get();

@@ -110,7 +110,7 @@ class Batch {
 
   const KeyRegistry* keys_;
   std::vector<std::string_view> local_names_;  // index = key without LOGAGENT_KEY_LOCAL_BIT
-  std::string_view tag_;  // owned by the input's configuration, which outlives batches
+  std::string_view tag_;                       // owned by the input's configuration, which outlives batches
   Limits limits_;
   std::vector<EventSlot> events_;
   std::vector<uint64_t> dropped_;

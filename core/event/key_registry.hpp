@@ -40,7 +40,7 @@ class KeyRegistry {
 
   std::mutex mutex_;
   std::deque<std::string> storage_;
-  std::vector<std::string_view> views_;  // index = key; capacity fixed at kCapacity
+  std::vector<std::string_view> views_;             // index = key; capacity fixed at kCapacity
   std::unique_ptr<std::atomic<uint32_t>[]> slots_;  // key, 0 = empty
   std::atomic<uint32_t> count_{1};
 };

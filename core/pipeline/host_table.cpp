@@ -274,8 +274,7 @@ logagent_field host_field_find_child(const logagent_batch* b, logagent_field par
   return from_handle(b)->find_child(parent, key);
 }
 
-logagent_field host_field_find_child_named(const logagent_batch* b, logagent_field parent,
-                                           logagent_str name) noexcept {
+logagent_field host_field_find_child_named(const logagent_batch* b, logagent_field parent, logagent_str name) noexcept {
   return from_handle(b)->find_child_named(parent, view(name));
 }
 

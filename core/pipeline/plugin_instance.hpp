@@ -31,17 +31,17 @@ struct logagent_config {
 };
 
 struct logagent_context {
-  std::string label;  // `outputs[0] (type "stdout")`
-  std::string id;     // the instance's `id`
+  std::string label;      // `outputs[0] (type "stdout")`
+  std::string id;         // the instance's `id`
   bool id_unique = true;  // false: a default id another filter or output shares (no state then)
   logagent::core::KeyRegistry* keys = nullptr;
-  logagent::core::InputRunner* input = nullptr;        // set for input instances
+  logagent::core::InputRunner* input = nullptr;          // set for input instances
   logagent::core::PipelineServices* services = nullptr;  // fatal errors and state; NULL in bare unit tests
-  std::mutex mutex;                                    // guards error, error_option, state and counters' list
-  std::string error;                                   // from set_error / set_option_error
-  std::string error_option;                            // the option set_option_error named, else empty
-  logagent::core::StateSlot* state = nullptr;          // opened on first state call
-  std::deque<logagent_counter> counters;               // stable addresses for handles
+  std::mutex mutex;                                      // guards error, error_option, state and counters' list
+  std::string error;                                     // from set_error / set_option_error
+  std::string error_option;                              // the option set_option_error named, else empty
+  logagent::core::StateSlot* state = nullptr;            // opened on first state call
+  std::deque<logagent_counter> counters;                 // stable addresses for handles
 };
 
 namespace logagent::core {

@@ -16,7 +16,7 @@ namespace logagent::core {
 // One instance's folder, service.state_dir/<id>, and its checkpoint file in it.
 struct StateSlot {
   std::string id;
-  std::string folder;  // returned by host->state_dir; NUL-terminated as std::string is
+  std::string folder;                 // returned by host->state_dir; NUL-terminated as std::string is
   std::optional<std::string> loaded;  // the checkpoint found at open, if any
 
   std::mutex mutex;  // guards pending and dirty
@@ -59,7 +59,7 @@ class CheckpointStore {
   std::condition_variable wake_;
   std::deque<std::unique_ptr<StateSlot>> slots_;
   bool stopping_ = false;
-  std::thread thread_;    // started by the first save
+  std::thread thread_;      // started by the first save
   std::mutex write_mutex_;  // one writer at a time: the thread, or flush()
 };
 

@@ -82,7 +82,8 @@ TEST_F(CheckpointStoreTest, TheWriterThreadSavesWithinTheInterval) {
   for (int i = 0; i < 1000; ++i) store.save(*slot, "position " + std::to_string(i));
   const fs::path file = root_ / "in" / "checkpoint";
   // Not a timing assertion: waits (up to 10 s) for the write the store promises.
-  for (int i = 0; i < 1000 && read(file) != "position 999"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && read(file) != "position 999"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(read(file), "position 999");
 }
 

@@ -3,8 +3,8 @@
 // acknowledgement path is scripted exactly: retry order, acks racing emit, batches that
 // filters empty, emits from several threads, a drain longer than the grace period, the
 // abort path, a blocked emit woken by stop, try_emit, flush and fatal.
-#include "config/pipeline_config.hpp"
 #include "pipeline/pipeline.hpp"
+#include "config/pipeline_config.hpp"
 #include "plugin/plugin_library.hpp"
 
 #include <logagent/plugin.hpp>

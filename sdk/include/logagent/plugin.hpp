@@ -213,7 +213,8 @@ class Host {
   void fatal(std::string_view message) const noexcept { host_->fatal(ctx_, to_c(message)); }
 
   // State. state_dir() throws HostError when the folder cannot be used (call it in the
-  // constructor: create then fails with the host's reason); load_state() gives the last saved checkpoint, empty when there is none.
+  // constructor: create then fails with the host's reason); load_state() gives the last saved checkpoint, empty when
+  // there is none.
   std::string state_dir() const {
     logagent_str out{nullptr, 0};
     if (host_->state_dir(ctx_, &out) != LOGAGENT_OK) throw HostError("cannot use the state folder");

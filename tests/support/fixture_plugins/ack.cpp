@@ -149,8 +149,8 @@ class AckOutput final : public logagent::Output {
     if (!hold_until_flush_) return Status::Ok();
     // Records the flush as a line of its own, so tests see it came after the writes.
     char line[64];
-    const int len = std::snprintf(line, sizeof line, "0\tflush\t%" PRId64 "\t%zu\n",
-                                  fixture::clock_ns(CLOCK_MONOTONIC), held_.size());
+    const int len = std::snprintf(line, sizeof line, "0\tflush\t%" PRId64 "\t%zu\n", fixture::clock_ns(CLOCK_MONOTONIC),
+                                  held_.size());
     fixture::append_record(record_.get(), std::string_view(line, static_cast<size_t>(len)));
     for (logagent_token* token : held_) host_.complete(token, Status::Ok());
     held_.clear();

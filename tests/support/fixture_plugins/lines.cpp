@@ -97,7 +97,7 @@ class LinesInput final : public logagent::Input {
   }
 
   Status run() override {
-    std::atomic<int64_t> next{1};  // the next batch number, taken by whichever thread is free
+    std::atomic<int64_t> next{1};          // the next batch number, taken by whichever thread is free
     const int64_t skip = first_line_ - 1;  // lines before it were delivered by an earlier run
     auto emit_batches = [&] {
       // snprintf rather than std::to_chars: that instantiates libstdc++ templates with default
