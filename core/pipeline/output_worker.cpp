@@ -151,8 +151,9 @@ void OutputWorker::on_result(logagent_token* token, int32_t status) {
       wake_.notify_one();
       return;
     }
-    spdlog::error("{}: giving up on a batch of {} events tagged \"{}\" after {} retries", instance_.label(),
-                  batch->live_count(), batch->tag(), retry_limit_);
+    if (worth_logging(batches_failed_.load(std::memory_order_relaxed) + 1))
+      spdlog::error("{}: giving up on a batch of {} events tagged \"{}\" after {} retries", instance_.label(),
+                    batch->live_count(), batch->tag(), retry_limit_);
     status = LOGAGENT_ERROR;
   } else if (status != LOGAGENT_OK && status != LOGAGENT_ERROR) {
     spdlog::error("{}: write answered the invalid status {}; counted as a permanent error", instance_.label(), status);
