@@ -59,6 +59,10 @@ struct LineSplitterOptions {
   // returns the cookie to emit the batch with. This is where an input records what the
   // cookie stands for: the acknowledgement may arrive before emit returns. Unset: cookie 0.
   std::function<uint64_t(uint64_t end_offset)> cookie_for;
+  // Called once per batch, just before cookie_for, with the batch about to be emitted and
+  // its events all appended: where an input adds fields of its own to every event (a file
+  // tail's path), once per batch rather than once per line. Unset: nothing.
+  std::function<void(Batch& batch)> before_emit;
 };
 
 class LineSplitter {
@@ -173,6 +177,10 @@ inline bool LineSplitter::flush() {
   // batch's end.
   const uint64_t end_offset = committed_offset_;
   logagent_batch* done = batch_;
+  if (options_.before_emit) {
+    Batch batch(host_.raw(), done);
+    options_.before_emit(batch);
+  }
   start_batch();
   const uint64_t cookie = options_.cookie_for ? options_.cookie_for(end_offset) : 0;
   return host_.emit(done, cookie).ok();

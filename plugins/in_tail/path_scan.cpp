@@ -1,0 +1,64 @@
+// Expands the tail input's globs with glob(3) and filters them with fnmatch(3) (see path_scan.hpp).
+#include "path_scan.hpp"
+
+#include <fnmatch.h>
+#include <glob.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace logagent::plugins::tail {
+
+void PathScan::expand(std::vector<FoundFile>& out) {
+  out.clear();
+  for (const std::string& pattern : paths_) {
+    glob_t g{};
+    const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+    if (rc == GLOB_NOMATCH) {
+      warn_once(pattern,
+                "paths pattern \"" + pattern + "\" matches no file (yet); looking again every refresh_interval");
+    } else if (rc != 0) {
+      warn_once(pattern, "paths pattern \"" + pattern +
+                             "\" cannot be expanded: " + (rc == GLOB_NOSPACE ? "out of memory" : std::strerror(errno)));
+    } else {
+      ok(pattern);
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        std::string path = g.gl_pathv[i];
+        if (excluded(path)) continue;
+        struct stat st;
+        if (::stat(path.c_str(), &st) != 0) {
+          warn_once(path, "cannot read \"" + path + "\": " + std::strerror(errno) + "; skipped");
+          continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+          warn_once(path, "\"" + path + "\" is " + (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file") +
+                              "; skipped");
+          continue;
+        }
+        // Two patterns (or a link) may name one file: it is followed once, by its first name.
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const FoundFile& f) {
+          return f.st.st_dev == st.st_dev && f.st.st_ino == st.st_ino;
+        });
+        if (!seen) out.push_back(FoundFile{std::move(path), st});
+      }
+    }
+    ::globfree(&g);
+  }
+}
+
+bool PathScan::excluded(const std::string& path) const {
+  const size_t slash = path.rfind('/');
+  const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+  for (const std::string& pattern : exclude_) {
+    const bool whole = pattern.find('/') != std::string::npos;
+    if (::fnmatch(pattern.c_str(), whole ? path.c_str() : name, whole ? FNM_PATHNAME : 0) == 0) return true;
+  }
+  return false;
+}
+
+void PathScan::warn_once(const std::string& path, const std::string& message) {
+  if (warned_.insert(path).second) host_.warn(message);
+}
+
+}  // namespace logagent::plugins::tail
