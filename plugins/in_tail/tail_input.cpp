@@ -281,7 +281,7 @@ class TailInput final : public logagent::Input {
       o.before_emit = [this, f](Batch& batch) {
         // One copy of the path per batch, borrowed by each of its events.
         char* copy = batch.alloc(f->path.size());
-        std::memcpy(copy, f->path.data(), f->path.size());
+        f->path.copy(copy, f->path.size());  // bytes, not a C string: no terminator wanted
         const std::string_view path(copy, f->path.size());
         for (uint32_t e = 0, n = batch.size(); e < n; ++e) batch.set_borrowed(e, path_key_, path);
       };
