@@ -28,6 +28,26 @@ def read_record(path):
 
 
 class AcknowledgementPath(AgentTestCase):
+    def stdin_to_fixture_ack(self, lines, output_options, service_options=("batch_max_events = 100",)):
+        """Feeds `lines` on stdin to one fixture_ack output configured with the option lines
+        given; returns (exit status, stderr, the output's record)."""
+        record = self.path("record.tsv")
+        indent = "\n" + " " * 12  # the template's own indentation, which dedent removes
+        service_options, output_options = indent.join(service_options), indent.join(output_options)
+        rc, out, err = self.run_pipeline(f"""
+            [service]
+            {service_options}
+
+            [[inputs]]
+            type = "stdin"
+
+            [[outputs]]
+            type = "fixture_ack"
+            record_path = "{record}"
+            {output_options}
+            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        return rc, err, read_record(record)
+
     def check_exactly_as_often_as_answered(self, calls, lines, backoff_ns):
         """Every line ends in exactly one OK or ERROR call; each RETRY call's batch is written
         again later, after at least the backoff, doubled for each further retry."""
@@ -194,27 +214,12 @@ class AcknowledgementPath(AgentTestCase):
             self.assertEqual(got, lines)
         self.assertEqual(os.path.getsize(self.path("never.tsv")), 0)
 
-
     def test_retries_after_end_of_input_are_waited_for_past_the_grace_period(self):
-        record = self.path("record.tsv")
         lines = ["late %d" % i for i in range(300)]
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            batch_max_events = 100
-            grace_period = "1s"
-
-            [[inputs]]
-            type = "stdin"
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            retry_for = "8s"
-            retry_backoff = "100ms"
-            retry_max_backoff = "500ms"
-            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        rc, err, calls = self.stdin_to_fixture_ack(
+            lines, ['retry_for = "8s"', 'retry_backoff = "100ms"', 'retry_max_backoff = "500ms"'],
+            ["batch_max_events = 100", 'grace_period = "1s"'])
         self.assertEqual(rc, 0, err)
-        calls = read_record(record)
         delivered = [m for c in calls.values() if c["status"] == "ok" for m in c["messages"]]
         self.assertEqual(sorted(delivered), sorted(lines))
         retries = [c for c in calls.values() if c["status"] == "retry"]
@@ -223,24 +228,11 @@ class AcknowledgementPath(AgentTestCase):
         self.assertIn("delivered_events=300 ", err)
 
     def test_a_permanently_failed_output_stops_the_agent_with_one_line(self):
-        record = self.path("record.tsv")
         lines = ["doomed %d" % i for i in range(20000)]
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            batch_max_events = 100
-
-            [[inputs]]
-            type = "stdin"
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            fatal_at_call = 3
-            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        rc, err, calls = self.stdin_to_fixture_ack(lines, ["fatal_at_call = 3"])
         self.assertEqual(rc, 4, err)
         self.assertEqual(err.count("fixture_ack was told to fail for good"), 1, err)
         self.assertNotIn("permanent error: a batch of", err)
-        calls = read_record(record)
         self.assertEqual([c["status"] for n, c in sorted(calls.items())][:3], ["ok", "ok", "error"])
         # The agent stopped reading: what it read ended as failed, and it said how much.
         failed = sum(len(c["messages"]) for c in calls.values() if c["status"] == "error")
@@ -248,22 +240,9 @@ class AcknowledgementPath(AgentTestCase):
         self.assertIn("delivered_events=200 ", err)
 
     def test_an_output_that_buffers_is_flushed_when_the_input_ends(self):
-        record = self.path("record.tsv")
         lines = ["held %d" % i for i in range(1000)]
-        rc, out, err = self.run_pipeline(f"""
-            [service]
-            batch_max_events = 100
-
-            [[inputs]]
-            type = "stdin"
-
-            [[outputs]]
-            type = "fixture_ack"
-            record_path = "{record}"
-            hold_until_flush = true
-            """, stdin=("\n".join(lines) + "\n").encode(), plugin_path=FIXTURE_PATH)
+        rc, err, calls = self.stdin_to_fixture_ack(lines, ["hold_until_flush = true"])
         self.assertEqual(rc, 0, err)
-        calls = read_record(record)
         self.assertIn(0, calls)  # the flush line: call 0
         self.assertEqual(calls[0]["status"], "flush")
         written = [m for n, c in calls.items() if n != 0 for m in c["messages"]]
