@@ -173,9 +173,7 @@ int check_command(const std::string& file) {
   setup_logging(loaded->config.service.log_level == "info" ? "warn" : loaded->config.service.log_level);
   core::Pipeline pipeline(loaded->config);
   if (!create_or_report(pipeline, file)) return kExitInvalid;
-  std::printf("%s: OK (%s, %s, %s)\n", file.c_str(), counted(loaded->config.inputs.size(), "input").c_str(),
-              counted(loaded->config.filters.size(), "filter").c_str(),
-              counted(loaded->config.outputs.size(), "output").c_str());
+  std::printf("%s: OK (%s)\n", file.c_str(), loaded->config.counts_text().c_str());
   return kExitOk;
 }
 

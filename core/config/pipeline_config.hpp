@@ -68,6 +68,9 @@ struct PipelineConfig {
   std::vector<ComponentConfig> inputs;
   std::vector<ComponentConfig> filters;
   std::vector<ComponentConfig> outputs;
+
+  // "1 input, 0 filters, 2 outputs", for the start-up line and check's OK line.
+  std::string counts_text() const;
 };
 
 }  // namespace logagent::core

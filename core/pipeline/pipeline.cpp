@@ -7,14 +7,6 @@
 #include <optional>
 
 namespace logagent::core {
-namespace {
-
-std::string counted(size_t n, const char* singular, const char* plural) {
-  return std::to_string(n) + " " + (n == 1 ? singular : plural);
-}
-
-}  // namespace
-
 Pipeline::Pipeline(const PipelineConfig& config)
     : config_(config),
       services_(config.service.state_dir, config.service.state_flush_interval_ns, [this] { notify(); }) {
@@ -49,12 +41,9 @@ bool Pipeline::create(ConfigErrors& errors) {
   bool ok = true;
   auto create_one = [&](PluginInstance& instance) {
     if (auto problem = instance.create()) {
-      // Pointed at the option the plugin named, when it names one that was set.
-      SourcePosition where = instance.config().where;
-      if (!problem->option.empty()) {
-        auto it = instance.config().options.find(problem->option);
-        if (it != instance.config().options.end()) where = it->second.where;
-      }
+      // Pointed at the option the plugin named, when it names one.
+      const SourcePosition where =
+          problem->option.empty() ? instance.config().where : option_position(instance.config(), problem->option);
       const std::string prefix = problem->option.empty() ? "" : "option \"" + problem->option + "\": ";
       errors.push_back({where, instance.label(), "cannot start: " + prefix + problem->message});
       ok = false;
@@ -104,8 +93,7 @@ Pipeline::Outcome Pipeline::run() {
   acknowledger_.start();
   for (auto& o : outputs_) o->start();
   for (auto& i : inputs_) i->start([this] { notify(); });
-  spdlog::info("pipeline started: {}, {}, {}", counted(inputs_.size(), "input", "inputs"),
-               counted(filters_.size(), "filter", "filters"), counted(outputs_.size(), "output", "outputs"));
+  spdlog::info("pipeline started: {}", config_.counts_text());
 
   // Inputs that finish by themselves (end of input) are waited for as long as delivery
   // takes: retries that eventually succeed lose nothing. A signal or a fatal error starts
