@@ -16,13 +16,20 @@ void PathScan::expand(std::vector<FoundFile>& out) {
     glob_t g{};
     const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
     if (rc == GLOB_NOMATCH) {
-      warn_once(pattern,
-                "paths pattern \"" + pattern + "\" matches no file (yet); looking again every refresh_interval");
+      // A pattern that matched before is between a rotation's rename and create, or its
+      // files were deleted: worth a debug line, not a warning at every rotation.
+      if (matched_.count(pattern) != 0) {
+        if (warned_.insert(pattern).second) host_.debug("paths pattern \"" + pattern + "\" matches no file at the moment");
+      } else {
+        warn_once(pattern,
+                  "paths pattern \"" + pattern + "\" matches no file (yet); looking again every refresh_interval");
+      }
     } else if (rc != 0) {
       warn_once(pattern, "paths pattern \"" + pattern +
                              "\" cannot be expanded: " + (rc == GLOB_NOSPACE ? "out of memory" : std::strerror(errno)));
     } else {
       ok(pattern);
+      matched_.insert(pattern);
       for (size_t i = 0; i < g.gl_pathc; ++i) {
         std::string path = g.gl_pathv[i];
         if (excluded(path)) continue;

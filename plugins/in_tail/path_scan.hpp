@@ -39,7 +39,8 @@ class PathScan {
   Host host_;
   std::vector<std::string> paths_;
   std::vector<std::string> exclude_;
-  std::set<std::string> warned_;  // paths and patterns warned about
+  std::set<std::string> warned_;   // paths and patterns warned about
+  std::set<std::string> matched_;  // patterns that matched a file once
 };
 
 }  // namespace logagent::plugins::tail

@@ -1,6 +1,13 @@
 // The tail input: follows files matched by globs, one event per line, resuming at acknowledged offsets.
+//
+// One thread (run) does everything but acknowledgements: expands the globs, opens, reads,
+// closes and releases files, and waits for inotify, a timer or stop(). The agent's
+// acknowledgement thread only moves positions (ack) under mutex_ and hands the state blob
+// to the host's store, which writes it on a thread of its own.
 #include "checkpoint.hpp"
+#include "folder_watch.hpp"
 #include "path_scan.hpp"
+#include "tail_options.hpp"
 #include "tailed_file.hpp"
 
 #include <logagent/ack_tracker.hpp>
@@ -13,99 +20,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace logagent::plugins::tail {
 namespace {
 
-const char* const kReadFrom[] = {"end", "beginning", nullptr};
-const char* const kLongLineModes[] = {"split", "truncate", nullptr};
-
-const logagent_option kOptions[] = {
-    logagent::option("paths", LOGAGENT_OPTION_STRING_LIST)
-        .required()
-        .doc("Files to follow, as glob(3) patterns; expanded again every refresh_interval")
-        .example("[\"/var/log/nginx/*.log\"]"),
-    logagent::option("exclude", LOGAGENT_OPTION_STRING_LIST)
-        .doc("fnmatch(3) patterns of files not to follow: with a '/' matched against the whole path, "
-             "without against the file name")
-        .example("[\"*.gz\"]"),
-    logagent::option("read_from", LOGAGENT_OPTION_STRING)
-        .defaults("end")
-        .choices(kReadFrom)
-        .doc("Where to start in a file found at start that has no checkpoint; files found later are read from "
-             "their beginning")
-        .example("\"beginning\""),
-    logagent::option("refresh_interval", LOGAGENT_OPTION_DURATION)
-        .defaults("1s")
-        .min("1ms")
-        .doc("How often the globs are expanded again and the files polled for new lines")
-        .example("\"250ms\""),
-    logagent::option("exit_on_eof", LOGAGENT_OPTION_BOOL)
-        .defaults("false")
-        .doc("Read every matched file to its end, then finish (for tests and benchmarks)")
-        .example("true"),
-    logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
-        .defaults("1MiB")
-        .min("1")
-        .doc("Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted")
-        .example("\"64KiB\""),
-    logagent::option("on_long_line", LOGAGENT_OPTION_STRING)
-        .defaults("split")
-        .choices(kLongLineModes)
-        .doc("\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
-             "max_line_bytes, marked truncated=true, the rest discarded and counted")
-        .example("\"truncate\""),
-    logagent::option("path_field", LOGAGENT_OPTION_STRING)
-        .defaults("")
-        .doc("When set, the name of a field that gets the path of the file on every event")
-        .example("\"file\""),
-};
-
 // A file that never runs dry (a steady writer) must not hold up the others in a round.
 constexpr uint64_t kMaxBytesPerRound = 8 << 20;
 
-int64_t realtime_ns() {
+int64_t clock_ns(clockid_t clock) {
   timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  clock_gettime(clock, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
-
-struct TailOptions {
-  std::vector<std::string> paths, exclude;
-  bool from_beginning = false;
-  int64_t refresh_ns = 1'000'000'000;
-  bool exit_on_eof = false;
-  std::string path_field;
-  LineSplitterOptions lines;
-};
-
-TailOptions read_options(const Config& config) {
-  TailOptions o;
-  o.paths = config.get_list("paths");
-  if (o.paths.empty()) throw OptionError("paths", "paths needs at least one glob");
-  for (const std::string& p : o.paths) {
-    if (p.empty()) throw OptionError("paths", "a paths pattern is empty");
-  }
-  o.exclude = config.get_list("exclude");
-  o.from_beginning = config.get_string("read_from", "end") == "beginning";
-  o.refresh_ns = config.get_duration_ns("refresh_interval", o.refresh_ns);
-  o.exit_on_eof = config.get_bool("exit_on_eof", false);
-  o.path_field = config.get_string("path_field", "");
-  int64_t max = config.get_size("max_line_bytes", 1 << 20);
-  if (max < 1) throw OptionError("max_line_bytes", "max_line_bytes must be at least 1 byte");
-  o.lines.max_line_bytes = static_cast<size_t>(max);
-  o.lines.long_lines =
-      config.get_string("on_long_line", "split") == "truncate" ? LongLines::Truncate : LongLines::Split;
-  return o;
-}
+int64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }  // event times
+int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }  // timers
 
 }  // namespace
 
@@ -115,6 +54,7 @@ class TailInput final : public logagent::Input {
       : host_(host),
         options_(read_options(config)),
         scan_(host, options_.paths, options_.exclude),
+        watch_(host, options_.inotify && !options_.exit_on_eof),
         wakeup_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wakeup_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
     try {
@@ -129,6 +69,8 @@ class TailInput final : public logagent::Input {
       if (!options_.path_field.empty()) path_key_ = host.intern(options_.path_field);
       truncations_ = host.counter("truncations");
       files_counter_ = host.counter("files_opened");
+      released_counter_ = host.counter("files_released");
+      inactive_counter_ = host.counter("files_closed_inactive");
     } catch (...) {
       ::close(wakeup_);
       throw;
@@ -138,23 +80,38 @@ class TailInput final : public logagent::Input {
 
   Status run() override {
     bool first = true;
+    int64_t next_poll = 0;
+    FolderWatch::Changes changes;
     while (!stopping()) {
-      scan(first);
-      first = false;
+      const int64_t now = monotonic_ns();
+      // A full round looks at every file: at start, every refresh_interval (the polling
+      // that inotify cannot replace), when names changed, when a timer of some file is due.
+      // Between them, inotify's reports of writes lead to the files written to.
+      const bool full = first || now >= next_poll || now >= next_deadline_ || changes.names || changes.overflowed;
+      if (full) {
+        scan(first, now);
+        next_poll = now + options_.refresh_ns;
+        first = false;
+      } else if (changes.data) {
+        reopen_written(changes, now);
+      }
       bool more = false;  // a file still had data when its round share ran out
+      next_deadline_ = std::numeric_limits<int64_t>::max();
       for (size_t i = 0; i < files_.size() && !stopping(); ++i) {
-        if (!read_file(*files_[i], more)) return Status::Ok();  // the agent is aborting
-      }
-      if (options_.exit_on_eof && !more) {
-        // Every file is read to its end: a last line without newline goes out marked
-        // partial; its offset stays at its start, so a later run reads it again whole.
-        for (auto& f : files_) {
-          f->lines->finish(realtime_ns(), false);
-          if (!f->lines->flush()) break;
+        TailedFile& f = *files_[i];
+        if (!f.open()) continue;
+        if (!full && !f.behind && changes.written.count(f.path) == 0) {
+          // Not looked at in this round: keep its timers.
+          next_deadline_ = std::min(next_deadline_, deadline_of(f));
+          continue;
         }
-        return Status::Ok();
+        if (!service(f, now)) return Status::Ok();  // the agent is aborting
+        more = more || f.behind;
       }
-      if (!more && !sleep()) break;
+      drop_gone();
+      if (options_.exit_on_eof && !more) return finish_at_eof();
+      if (!more && !wait(std::min(next_poll, next_deadline_))) break;
+      watch_.drain(changes);
     }
     // Stopped: the lines read are already handed on; an unfinished one is left for the next
     // run, which resumes at its start.
@@ -177,20 +134,42 @@ class TailInput final : public logagent::Input {
  private:
   bool stopping() const noexcept { return stop_.load(std::memory_order_relaxed) || host_.should_stop(); }
 
-  // Waits refresh_interval; false when stop() came meanwhile.
-  bool sleep() {
-    pollfd fd{wakeup_, POLLIN, 0};
-    const int ms = static_cast<int>(std::max<int64_t>(1, options_.refresh_ns / 1'000'000));
-    int ready = ::poll(&fd, 1, ms);
-    return !(ready > 0 || stopping());
+  // Waits until the monotonic `deadline`, inotify or stop(); false when stop() came.
+  bool wait(int64_t deadline) {
+    pollfd fds[2] = {{wakeup_, POLLIN, 0}, {watch_.fd(), POLLIN, 0}};
+    const int64_t left = deadline - monotonic_ns();
+    const int ms = left <= 0 ? 0 : static_cast<int>(std::min<int64_t>((left + 999'999) / 1'000'000, 60'000));
+    ::poll(fds, watch_.fd() >= 0 ? 2 : 1, ms);
+    return !((fds[0].revents & POLLIN) != 0 || stopping());
   }
 
-  // Opens the files the globs match that are not followed yet.
-  void scan(bool at_start) {
+  // exit_on_eof: every file is read to its end. A last line without newline goes out
+  // marked partial; its offset stays at its start, so a later run reads it again whole.
+  Status finish_at_eof() {
+    for (auto& f : files_) {
+      if (!f->open()) continue;
+      f->lines->finish(realtime_ns(), false);
+      if (!f->lines->flush()) break;
+    }
+    return Status::Ok();
+  }
+
+  // ---- Finding files ----------------------------------------------------------------------
+
+  // Expands the globs: opens the files not known yet, reopens known closed ones that
+  // changed, and notes which known files no name leads to any more.
+  void scan(bool at_start, int64_t now) {
     scan_.expand(found_);
+    ++scan_round_;
     bool added = false;
     for (const FoundFile& found : found_) {
-      if (followed(found.st)) continue;
+      if (options_.inotify) watch_.watch(folder_of(found.path));
+      if (TailedFile* known = find(found.st)) {
+        known->seen_round = scan_round_;
+        if (!known->open()) maybe_reopen(*known, found.path, found.st, now);
+        continue;
+      }
+      if (too_old(found, now)) continue;
       const int fd = ::open(found.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) {
         scan_.warn_once(found.path, "cannot open \"" + found.path + "\": " + std::strerror(errno) + "; skipped");
@@ -198,17 +177,23 @@ class TailInput final : public logagent::Input {
       }
       struct stat st;
       std::optional<FileIdentity> id;
-      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(id = identify(fd, st))) {
-        ::close(fd);  // replaced between stat and open: the next scan sees the new one
-        continue;
-      }
-      if (followed(st)) {  // the name now points at a file already followed
-        ::close(fd);
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(id = identify(fd, st)) || find(st) != nullptr) {
+        ::close(fd);  // replaced between stat and open, or now a name of a known file
         continue;
       }
       scan_.ok(found.path);
-      add_file(found.path, fd, st, *id, at_start);
-      added = true;
+      if (add_file(found.path, fd, st, *id, at_start, now)) added = true;
+    }
+    if (options_.inotify) {
+      for (const std::string& pattern : options_.paths) watch_.watch(fixed_folder_of_glob(pattern));
+    }
+    for (auto& f : files_) {
+      if (f->seen_round == scan_round_) {
+        f->gone_since_ns = 0;
+      } else if (f->gone_since_ns == 0) {
+        f->gone_since_ns = now;
+        host_.debug("\"" + f->path + "\" has no name matching paths any more (rotated or deleted)");
+      }
     }
     if (added) {
       // Positions of new files are saved at once, so a file nothing is written to before a
@@ -218,14 +203,37 @@ class TailInput final : public logagent::Input {
     }
   }
 
-  bool followed(const struct stat& st) const {
+  TailedFile* find(const struct stat& st) const {
     for (const auto& f : files_) {
-      if (f->id.dev == static_cast<uint64_t>(st.st_dev) && f->id.ino == static_cast<uint64_t>(st.st_ino)) return true;
+      if (f->id.dev == static_cast<uint64_t>(st.st_dev) && f->id.ino == static_cast<uint64_t>(st.st_ino)) {
+        return f.get();
+      }
     }
-    return false;
+    return nullptr;
   }
 
-  void add_file(const std::string& path, int fd, const struct stat& st, const FileIdentity& id, bool at_start) {
+  // ignore_older: a file not modified for that long is left unopened (and looked at again
+  // at every scan), unless a checkpoint says it was being read.
+  bool too_old(const FoundFile& found, int64_t /*now*/) {
+    if (options_.ignore_older_ns <= 0) return false;
+    if (realtime_ns() - mtime_ns(found.st) <= options_.ignore_older_ns) {
+      ignored_.erase(found.path);
+      return false;
+    }
+    for (const FileCheckpoint& saved : saved_) {
+      if (saved.id.dev == static_cast<uint64_t>(found.st.st_dev) &&
+          saved.id.ino == static_cast<uint64_t>(found.st.st_ino)) {
+        return false;
+      }
+    }
+    if (ignored_.insert(found.path).second) {
+      host_.debug("\"" + found.path + "\" was last modified longer ago than ignore_older: not opened");
+    }
+    return true;
+  }
+
+  bool add_file(const std::string& path, int fd, const struct stat& st, const FileIdentity& id, bool at_start,
+                int64_t now) {
     auto file = std::make_unique<TailedFile>();
     file->path = path;
     file->fd = fd;
@@ -252,10 +260,12 @@ class TailInput final : public logagent::Input {
     }
     if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
       scan_.warn_once(path, "cannot seek in \"" + path + "\": " + std::strerror(errno) + "; skipped");
-      ::close(fd);
-      file->fd = -1;
-      return;
+      return false;  // file's destructor closes fd
     }
+    file->seen_size = size;
+    file->seen_mtime_ns = mtime_ns(st);
+    file->last_data_ns = now;
+    file->seen_round = scan_round_;
     TailedFile* raw = file.get();
     {
       std::lock_guard lock(mutex_);
@@ -266,7 +276,66 @@ class TailInput final : public logagent::Input {
     raw->lines = make_splitter(*raw, offset);
     host_.add(files_counter_, 1);
     host_.debug("following \"" + path + "\" from offset " + std::to_string(offset));
+    return true;
   }
+
+  // A closed file (inactive, or released after a rotation but still matched) that changed
+  // since it was closed is opened again, where reading stopped.
+  void maybe_reopen(TailedFile& f, const std::string& path, const struct stat& st, int64_t now) {
+    if (static_cast<uint64_t>(st.st_size) == f.closed_at_size && mtime_ns(st) == f.seen_mtime_ns) return;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+      scan_.warn_once(path, "cannot open \"" + path + "\" again: " + std::strerror(errno));
+      return;
+    }
+    struct stat now_st;
+    if (::fstat(fd, &now_st) != 0 || static_cast<uint64_t>(now_st.st_dev) != f.id.dev ||
+        static_cast<uint64_t>(now_st.st_ino) != f.id.ino) {
+      ::close(fd);  // the name leads elsewhere now: the next scan sorts it out
+      return;
+    }
+    f.fd = fd;
+    f.seen_size = static_cast<uint64_t>(now_st.st_size);
+    f.seen_mtime_ns = mtime_ns(now_st);
+    f.last_data_ns = now;
+    uint64_t offset = f.position;
+    if (f.seen_size < f.position || !same_start(f, now_st)) {
+      host_.info("\"" + path + "\" was replaced or truncated while closed: reading it again from the start");
+      host_.add(truncations_, 1);
+      new_stream(f);
+      offset = 0;
+    }
+    ::lseek(fd, static_cast<off_t>(offset), SEEK_SET);
+    f.lines = make_splitter(f, offset);
+    host_.debug("\"" + f.path + "\" changed: reading it again from offset " + std::to_string(offset));
+  }
+
+  // Closed files that inotify saw written to: stat them by name, reopen those that changed.
+  void reopen_written(const FolderWatch::Changes& changes, int64_t now) {
+    for (auto& f : files_) {
+      if (f->open() || f->gone_since_ns != 0) continue;
+      if (!changes.overflowed && changes.written.count(f->path) == 0) continue;
+      struct stat st;
+      if (::stat(f->path.c_str(), &st) != 0) continue;
+      if (static_cast<uint64_t>(st.st_dev) == f->id.dev && static_cast<uint64_t>(st.st_ino) == f->id.ino) {
+        maybe_reopen(*f, f->path, st, now);
+      }
+    }
+  }
+
+  // Forgets closed files no name leads to any more (rotated out of the globs, deleted).
+  void drop_gone() {
+    std::lock_guard lock(mutex_);
+    const size_t before = files_.size();
+    std::erase_if(files_, [this](const std::unique_ptr<TailedFile>& f) {
+      if (f->open() || f->gone_since_ns == 0) return false;
+      tracker_.forget(f->stream);
+      return true;
+    });
+    if (files_.size() != before) save_locked();
+  }
+
+  // ---- Reading ---------------------------------------------------------------------------
 
   std::unique_ptr<LineSplitter> make_splitter(TailedFile& file, uint64_t offset) {
     LineSplitterOptions o = options_.lines;
@@ -289,29 +358,54 @@ class TailInput final : public logagent::Input {
     return std::make_unique<LineSplitter>(host_, std::move(o));
   }
 
-  // Reads what the file has now, up to its share of the round; false when the agent is
-  // aborting. Sets `more` when the share ran out before the data.
-  bool read_file(TailedFile& f, bool& more) {
+  // Reads what an open file has now (up to its share of a round), then, at its end, runs
+  // its timers: release after a delete or a rotation, close when inactive. False when the
+  // agent is aborting.
+  bool service(TailedFile& f, int64_t now) {
+    f.behind = false;
     struct stat st;
     if (::fstat(f.fd, &st) != 0) return true;
     const uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (size < f.lines->read_offset()) truncated(f, st);
-    if (f.id.fingerprint_len < kFingerprintBytes && size > f.id.fingerprint_len) {
-      // A file that was short when found: a longer fingerprint tells it apart better.
-      if (auto id = identify(f.fd, st)) {
-        std::lock_guard lock(mutex_);
-        f.id = *id;
-      }
+    const bool changed = size != f.seen_size || mtime_ns(st) != f.seen_mtime_ns;
+    f.seen_size = size;
+    f.seen_mtime_ns = mtime_ns(st);
+    if (changed) {
+      // copytruncate: shorter than what was read, or, when it grew past that again between
+      // two looks, other first bytes.
+      if (size < f.lines->read_offset() || !same_start(f, st)) truncated(f, st);
+      longer_fingerprint(f, st);
     }
+    if (f.lines->read_offset() < size && !read_file(f)) return false;
+    if (f.behind) return true;
+    if (st.st_nlink == 0) return release(f, "deleted");  // read to its end: nothing more can come
+    if (now >= deadline_of(f)) {
+      if (f.gone_since_ns != 0) return release(f, "rotated");
+      close_inactive(f);
+      return true;
+    }
+    next_deadline_ = std::min(next_deadline_, deadline_of(f));
+    return true;
+  }
+
+  // When the file's timer fires: rotate_wait after it went away, else close_inactive.
+  int64_t deadline_of(const TailedFile& f) const {
+    if (f.gone_since_ns != 0) return std::max(f.gone_since_ns, f.last_data_ns) + options_.rotate_wait_ns;
+    return f.last_data_ns + options_.close_inactive_ns;
+  }
+
+  // Sets f.behind when its round share ran out before its data. False when aborting.
+  bool read_file(TailedFile& f) {
     const uint64_t begin = f.lines->read_offset();
+    bool got = false;
     for (;;) {
       if (stopping()) break;
       if (f.lines->read_offset() - begin >= kMaxBytesPerRound) {
-        more = true;
+        f.behind = true;
         break;
       }
       const ssize_t n = f.lines->read_from(f.fd, realtime_ns());
       if (n > 0) {
+        got = true;
         if (!f.lines->emit_full_batches(realtime_ns())) return false;
         continue;
       }
@@ -320,30 +414,78 @@ class TailInput final : public logagent::Input {
       if (errno != EAGAIN) scan_.warn_once(f.path, "cannot read \"" + f.path + "\": " + std::strerror(errno));
       break;
     }
+    if (got) f.last_data_ns = monotonic_ns();
     return f.lines->flush();
   }
 
-  // copytruncate: the file is shorter than what was read. Its lines start again at 0, as a
-  // new stream, so acknowledgements of batches of the old content move nothing.
+  // The first fingerprint_len bytes are still those the identity was taken of.
+  static bool same_start(const TailedFile& f, const struct stat& st) {
+    if (f.id.fingerprint_len == 0) return true;
+    const auto now = identify(f.fd, st, f.id.fingerprint_len);
+    return now && now->fingerprint == f.id.fingerprint;
+  }
+
+  // A file that was short when found: a longer fingerprint tells it apart better.
+  void longer_fingerprint(TailedFile& f, const struct stat& st) {
+    if (f.id.fingerprint_len >= kFingerprintBytes || static_cast<uint64_t>(st.st_size) <= f.id.fingerprint_len) {
+      return;
+    }
+    if (auto id = identify(f.fd, st)) {
+      std::lock_guard lock(mutex_);
+      f.id = *id;
+    }
+  }
+
+  // copytruncate: the file is shorter than what was read, or starts otherwise. Its lines
+  // start again at 0, as a new stream, so acknowledgements of batches of the old content
+  // move nothing.
   void truncated(TailedFile& f, const struct stat& st) {
     host_.info("\"" + f.path + "\" was truncated (" + std::to_string(st.st_size) + " bytes, " +
                std::to_string(f.lines->read_offset()) + " read): reading it again from the start");
     host_.add(truncations_, 1);
     f.lines.reset();  // what it held unfinished belonged to the old content
     ::lseek(f.fd, 0, SEEK_SET);
-    {
-      std::lock_guard lock(mutex_);
-      tracker_.forget(f.stream);
-      f.stream = next_stream_++;
-      tracker_.start(f.stream, 0);
-      f.id.fingerprint_len = 0;
-      f.id.fingerprint = fingerprint({});
-      save_locked();
-    }
+    new_stream(f);
     f.lines = make_splitter(f, 0);
   }
 
-  // Every followed file's identity and checkpoint, into the host's store. Needs mutex_.
+  // The file's content is not what its position counts: a new stream from offset 0.
+  void new_stream(TailedFile& f) {
+    std::lock_guard lock(mutex_);
+    tracker_.forget(f.stream);
+    f.stream = next_stream_++;
+    tracker_.start(f.stream, 0);
+    f.id.fingerprint_len = 0;
+    f.id.fingerprint = fingerprint({});
+    save_locked();
+  }
+
+  // Deleted, or rotate_wait after a rotation: the file is read to its end, so a last line
+  // without newline is complete now; its descriptor and memory go. Known until no name
+  // leads to it (a rotated name may still match a glob: it is not read again from 0).
+  bool release(TailedFile& f, const char* why) {
+    f.lines->finish(realtime_ns(), true);
+    if (!f.lines->flush()) return false;
+    f.position = f.lines->committed_offset();
+    f.closed_at_size = f.seen_size;
+    f.close();
+    if (f.gone_since_ns == 0) f.gone_since_ns = monotonic_ns();  // deleted: no scan needed to know
+    host_.add(released_counter_, 1);
+    host_.debug("released \"" + f.path + "\" (" + why + ") at offset " + std::to_string(f.position));
+    return true;
+  }
+
+  // close_inactive: no new data for that long. The position is the start of an unfinished
+  // last line, which is read again whole when the file is opened again.
+  void close_inactive(TailedFile& f) {
+    f.position = f.lines->committed_offset();
+    f.closed_at_size = f.lines->read_offset();
+    f.close();
+    host_.add(inactive_counter_, 1);
+    host_.debug("closed \"" + f.path + "\": inactive");
+  }
+
+  // Every known file's identity and checkpoint, into the host's store. Needs mutex_.
   void save_locked() {
     entries_.clear();
     for (const auto& f : files_) {
@@ -356,13 +498,19 @@ class TailInput final : public logagent::Input {
   Host host_;
   TailOptions options_;
   PathScan scan_;
+  FolderWatch watch_;
   int wakeup_;
   std::atomic<bool> stop_{false};
   logagent_key path_key_ = LOGAGENT_NO_KEY;
   logagent_counter* truncations_ = nullptr;
   logagent_counter* files_counter_ = nullptr;
+  logagent_counter* released_counter_ = nullptr;
+  logagent_counter* inactive_counter_ = nullptr;
   std::vector<FileCheckpoint> saved_;  // loaded at start, each used by the first file it matches
   std::vector<FoundFile> found_;       // the last scan, kept to reuse its memory
+  std::set<std::string> ignored_;      // ignore_older: told once per path
+  uint64_t scan_round_ = 0;
+  int64_t next_deadline_ = 0;  // the earliest timer of a file looked at (monotonic)
 
   std::mutex mutex_;  // guards what follows, and each file's id and stream: ack() reads them
   std::vector<std::unique_ptr<TailedFile>> files_;
@@ -375,6 +523,7 @@ class TailInput final : public logagent::Input {
 
 }  // namespace logagent::plugins::tail
 
-LOGAGENT_INPUT_PLUGIN(logagent::plugins::tail::TailInput, "tail", "0.1.0",
-                      "Follows files matched by globs, one event per line (field message), resuming after a restart",
+LOGAGENT_INPUT_PLUGIN(logagent::plugins::tail::TailInput, "tail", "0.2.0",
+                      "Follows files matched by globs, one event per line (field message), through rotations and "
+                      "restarts",
                       logagent::plugins::tail::kOptions)

@@ -8,9 +8,12 @@
 
 namespace logagent::plugins::tail {
 
-TailedFile::~TailedFile() {
+TailedFile::~TailedFile() { close(); }
+
+void TailedFile::close() {
   lines.reset();  // before the descriptor goes: nothing reads it any more
   if (fd >= 0) ::close(fd);
+  fd = -1;
 }
 
 std::optional<FileIdentity> identify(int fd, const struct stat& st, uint32_t len) {
