@@ -14,7 +14,7 @@ import sys
 import time
 import unittest
 
-from tail_support import (DEADLINE_S, PacedWriter, TailTestCase, exactly_once_report, numbered, numbers_of,
+from tail_support import (PacedWriter, TailTestCase, exactly_once_report, numbered, numbers_of,
                           order_report)
 
 LOGROTATE = shutil.which("logrotate") or "/usr/sbin/logrotate"
