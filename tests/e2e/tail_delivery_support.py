@@ -62,11 +62,19 @@ class TailCase(AgentTestCase):
         out_fd = os.open(self.path(out_name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         err_fd = os.open(self.path(err_name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            return subprocess.Popen(list(prefix) + [BIN, "run", "-c", config], stdin=subprocess.DEVNULL,
-                                    stdout=out_fd, stderr=err_fd, env=self.env(plugin_path))
+            agent = subprocess.Popen(list(prefix) + [BIN, "run", "-c", config], stdin=subprocess.DEVNULL,
+                                     stdout=out_fd, stderr=err_fd, env=self.env(plugin_path))
         finally:
             os.close(out_fd)
             os.close(err_fd)
+        self.addCleanup(self.reap, agent)  # a failed test leaves no agent behind
+        return agent
+
+    @staticmethod
+    def reap(agent):
+        if agent.poll() is None:
+            agent.kill()
+        agent.wait()
 
     def read(self, name):
         with open(self.path(name), "rb") as f:

@@ -80,6 +80,17 @@ class TailMultiline(TailCase):
         """Each JSON event as a dict, without @timestamp (the order of the fields aside)."""
         return [json.loads(b"{" + body + b"}") for body in self.json_bodies(out)]
 
+    def assertEvents(self, got, want):
+        """Equal lists of events; on a difference, the first event that differs, shortened
+        (unittest's diff of long messages takes minutes)."""
+        def short(e):
+            return {k: (v if not isinstance(v, str) or len(v) < 300 else f"{v[:120]!r}...{v[-120:]!r} ({len(v)} chars)")
+                    for k, v in e.items()}
+        for i, (g, w) in enumerate(zip(got, want)):
+            if g != w:
+                self.fail(f"event {i} of {len(got)} (expected {len(want)}):\n got  {short(g)}\n want {short(w)}")
+        self.assertEqual(len(got), len(want), [short(e) for e in got[len(want):] + want[len(got):]][:3])
+
     def run_once(self, name, **options):
         config = self.pipeline([self.path(name)], fmt="json", read_from="beginning", exit_on_eof=True,
                                multiline=STARTS_WITH_A_DATE, **options)
@@ -91,13 +102,13 @@ class TailMultiline(TailCase):
         self.write("app.log", JAVA_RECORDS)
         events = self.run_once("app.log")
         self.assertEqual(len(events), len(JAVA_RECORDS))
-        self.assertEqual(events, [{"message": r} for r in JAVA_RECORDS])
+        self.assertEvents(events, [{"message": r} for r in JAVA_RECORDS])
 
     def test_python_tracebacks_with_blank_lines_are_one_event_each(self):
         self.write("worker.log", PYTHON_RECORDS)
         events = self.run_once("worker.log")
         self.assertEqual(len(events), len(PYTHON_RECORDS))
-        self.assertEqual(events, [{"message": r} for r in PYTHON_RECORDS])
+        self.assertEvents(events, [{"message": r} for r in PYTHON_RECORDS])
 
     def test_lines_before_the_first_start_make_a_record_and_a_final_cr_is_dropped(self):
         # A line not matching with no record before it starts one; a record's final "\r"
@@ -105,7 +116,7 @@ class TailMultiline(TailCase):
         self.write_bytes("app.log", b"\tat orphan.Frame(Frame.java:1)\n\t... 2 more\n"
                          b"2026-12-01 10:00:00 INFO first\n\tat x\r\n2026-12-01 10:00:01 INFO last\r\n", "wb")
         events = self.run_once("app.log")
-        self.assertEqual(events, [{"message": "\tat orphan.Frame(Frame.java:1)\n\t... 2 more"},
+        self.assertEvents(events, [{"message": "\tat orphan.Frame(Frame.java:1)\n\t... 2 more"},
                                   {"message": "2026-12-01 10:00:00 INFO first\n\tat x"},
                                   {"message": "2026-12-01 10:00:01 INFO last"}])
 
@@ -117,7 +128,7 @@ class TailMultiline(TailCase):
             offsets.append(at)
             at += len(r.encode()) + 1
         events = self.run_once("app.log", offset_field="offset")
-        self.assertEqual(events, [{"message": r, "offset": o} for r, o in zip(records, offsets)])
+        self.assertEvents(events, [{"message": r, "offset": o} for r, o in zip(records, offsets)])
 
     def test_offset_field_without_multiline_is_the_offset_of_each_line(self):
         lines = ["short", "", "a longer line with ünïcödé", "last"]
@@ -130,7 +141,7 @@ class TailMultiline(TailCase):
         for l in lines:
             offsets.append(at)
             at += len(l.encode()) + 1
-        self.assertEqual(self.events(out), [{"message": l, "offset": o} for l, o in zip(lines, offsets)])
+        self.assertEvents(self.events(out), [{"message": l, "offset": o} for l, o in zip(lines, offsets)])
 
     def long_record(self):
         head = "2026-12-01 15:31:47,002 ERROR [main] c.e.App - a very deep stack"
@@ -142,7 +153,7 @@ class TailMultiline(TailCase):
     def test_a_record_longer_than_max_line_bytes_is_truncated_like_a_line(self):
         record = self.long_record()  # about 160 KB
         events = self.run_once("app.log", max_line_bytes="64KiB", on_long_line="truncate")
-        self.assertEqual(events, [{"message": record[:64 * 1024], "truncated": True},
+        self.assertEvents(events, [{"message": record[:64 * 1024], "truncated": True},
                                   {"message": "2026-12-01 15:31:48,000 INFO after"}])
 
     def test_a_record_longer_than_max_line_bytes_is_split_like_a_line(self):
@@ -150,8 +161,19 @@ class TailMultiline(TailCase):
         events = self.run_once("app.log", max_line_bytes="64KiB")
         cap = 64 * 1024
         pieces = [record[i:i + cap] for i in range(0, len(record), cap)]
-        self.assertEqual(events, [{"message": p, "partial": True} for p in pieces[:-1]] +
+        self.assertEvents(events, [{"message": p, "partial": True} for p in pieces[:-1]] +
                          [{"message": pieces[-1]}, {"message": "2026-12-01 15:31:48,000 INFO after"}])
+
+    def test_a_pattern_that_does_not_compile_is_an_error_at_its_place(self):
+        self.write("app.log", [])
+        config = self.pipeline([self.path("app.log")], read_from="beginning", multiline="^(\\d{4}-[")
+        with open(config) as f:
+            line = next(n for n, text in enumerate(f, 1) if text.startswith("multiline = "))
+        rc, out, err = self.run_agent(["check", "-c", config], timeout=60)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(f'{config}:{line}:13: inputs[0] (type "tail"): ', err)
+        self.assertIn('option "multiline"', err)
+        self.assertNotIn("unknown option", err)
 
     def test_a_record_with_no_line_after_it_goes_out_after_multiline_timeout(self):
         self.write("app.log", [])
@@ -168,13 +190,13 @@ class TailMultiline(TailCase):
         self.assertEqual(self.read("out.txt"), b"", "emitted before the timeout after its last line")
         lines = self.wait_for_lines(1, agent, deadline_s=5)
         arrived = time.monotonic()
-        self.assertEqual(self.events(b"\n".join(lines) + b"\n"), [{"message": JAVA_RECORDS[2]}])
+        self.assertEvents(self.events(b"\n".join(lines) + b"\n"), [{"message": JAVA_RECORDS[2]}])
         self.assertGreaterEqual(arrived - last_written, 0.25)
         self.assertLess(arrived - last_written, 2.0)
         # The next record starts; it too goes out on its own after the timeout.
         self.write("app.log", [JAVA_RECORDS[3]])
         lines = self.wait_for_lines(2, agent, deadline_s=5)
-        self.assertEqual(self.events(b"\n".join(lines) + b"\n"), [{"message": r} for r in JAVA_RECORDS[2:4]])
+        self.assertEvents(self.events(b"\n".join(lines) + b"\n"), [{"message": r} for r in JAVA_RECORDS[2:4]])
         self.assertEqual(self.terminate(agent), 0, self.err_text())
 
 
