@@ -188,6 +188,7 @@ TEST(Regex, MatchingAllocatesNothingPerCall) {
 TEST(Regex, ThreadsShareARegexWithAScratchEach) {
   const Regex re = compiled(R"(^(\w+) (\d+)$)");
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<int> wrong(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
