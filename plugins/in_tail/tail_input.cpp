@@ -13,6 +13,7 @@
 #include <logagent/ack_tracker.hpp>
 #include <logagent/line_splitter.hpp>
 #include <logagent/plugin.hpp>
+#include <logagent/regex.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -28,6 +29,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +69,14 @@ class TailInput final : public logagent::Input {
       }
       saved_ = std::move(*saved);
       if (!options_.path_field.empty()) path_key_ = host.intern(options_.path_field);
+      if (!options_.offset_field.empty()) offset_key_ = host.intern(options_.offset_field);
+      if (!options_.multiline.empty()) {
+        std::string why;
+        multiline_ = Regex::compile(options_.multiline, why);
+        if (!multiline_) throw OptionError("multiline", "multiline is not a valid PCRE2 pattern: " + why);
+        scratch_.emplace(*multiline_);
+        limit_hits_ = host.counter("multiline_limit_hits");
+      }
       truncations_ = host.counter("truncations");
       files_counter_ = host.counter("files_opened");
       released_counter_ = host.counter("files_released");
@@ -143,11 +153,13 @@ class TailInput final : public logagent::Input {
     return !((fds[0].revents & POLLIN) != 0 || stopping());
   }
 
-  // exit_on_eof: every file is read to its end. A last line without newline goes out
-  // marked partial; its offset stays at its start, so a later run reads it again whole.
+  // exit_on_eof: every file is read to its end. A pending multiline record goes out whole.
+  // A last line without newline goes out marked partial; its offset stays at its start, so
+  // a later run reads it again whole.
   Status finish_at_eof() {
     for (auto& f : files_) {
       if (!f->open()) continue;
+      f->lines->close_record(realtime_ns());  // a record's end is the end of its file here
       f->lines->finish(realtime_ns(), false);
       if (!f->lines->flush()) break;
     }
@@ -340,6 +352,8 @@ class TailInput final : public logagent::Input {
   std::unique_ptr<LineSplitter> make_splitter(TailedFile& file, uint64_t offset) {
     LineSplitterOptions o = options_.lines;
     o.start_offset = offset;
+    o.offset_key = offset_key_;
+    if (multiline_) o.record_start = [this](std::string_view line) { return starts_record(line); };
     TailedFile* f = &file;
     o.cookie_for = [this, f](uint64_t end) {
       std::lock_guard lock(mutex_);  // before emit: the ack may come before emit returns
@@ -356,6 +370,26 @@ class TailInput final : public logagent::Input {
       };
     }
     return std::make_unique<LineSplitter>(host_, std::move(o));
+  }
+
+  // multiline: does the line start a record? One that the pattern cannot decide within its
+  // match limit (catastrophic backtracking) starts one: joining it to unrelated lines would
+  // be worse than cutting a record. Counted, and warned about once.
+  bool starts_record(std::string_view line) {
+    switch (multiline_->match(line, *scratch_)) {
+      case MatchResult::Matched:
+        return true;
+      case MatchResult::NoMatch:
+        return false;
+      default:
+        host_.add(limit_hits_, 1);
+        if (!limit_warned_) {
+          limit_warned_ = true;
+          host_.warn("the multiline pattern hit its match limit on a line (counted in multiline_limit_hits); such "
+                     "lines start a record");
+        }
+        return true;
+    }
   }
 
   // Reads what an open file has now (up to its share of a round), then, at its end, runs
@@ -377,8 +411,12 @@ class TailInput final : public logagent::Input {
     }
     if (f.lines->read_offset() < size && !read_file(f)) return false;
     if (f.behind) return true;
+    if (f.lines->record_pending() && now >= f.last_data_ns + options_.multiline_timeout_ns) {
+      f.lines->close_record(realtime_ns());  // multiline_timeout: no new line came to end it
+      if (!f.lines->flush()) return false;
+    }
     if (st.st_nlink == 0) return release(f, "deleted");  // read to its end: nothing more can come
-    if (now >= deadline_of(f)) {
+    if (now >= file_deadline(f)) {
       if (f.gone_since_ns != 0) return release(f, "rotated");
       close_inactive(f);
       return true;
@@ -387,8 +425,15 @@ class TailInput final : public logagent::Input {
     return true;
   }
 
-  // When the file's timer fires: rotate_wait after it went away, else close_inactive.
+  // When the file's next timer fires: its pending record's multiline_timeout, or
+  // file_deadline.
   int64_t deadline_of(const TailedFile& f) const {
+    const int64_t file = file_deadline(f);
+    if (!f.lines || !f.lines->record_pending()) return file;
+    return std::min(file, f.last_data_ns + options_.multiline_timeout_ns);
+  }
+  // rotate_wait after it went away, else close_inactive.
+  int64_t file_deadline(const TailedFile& f) const {
     if (f.gone_since_ns != 0) return std::max(f.gone_since_ns, f.last_data_ns) + options_.rotate_wait_ns;
     return f.last_data_ns + options_.close_inactive_ns;
   }
@@ -502,6 +547,11 @@ class TailInput final : public logagent::Input {
   int wakeup_;
   std::atomic<bool> stop_{false};
   logagent_key path_key_ = LOGAGENT_NO_KEY;
+  logagent_key offset_key_ = LOGAGENT_NO_KEY;
+  std::optional<Regex> multiline_;
+  std::optional<Regex::Scratch> scratch_;  // the run thread's: record_start is called there
+  logagent_counter* limit_hits_ = nullptr;
+  bool limit_warned_ = false;
   logagent_counter* truncations_ = nullptr;
   logagent_counter* files_counter_ = nullptr;
   logagent_counter* released_counter_ = nullptr;
