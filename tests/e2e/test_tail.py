@@ -111,6 +111,24 @@ class Tail(AgentTestCase):
         self.assertEqual(rc, 0, err)
         self.assertEqual(out, [l.encode() for l in new])
 
+    def test_a_line_written_in_pieces_is_one_event_once_its_newline_comes(self):
+        self.write("app.log", [])
+        agent = self.start_agent(["run", "-c", self.pipeline([self.path("app.log")], refresh_interval="20ms")],
+                                 stdin=None)
+        buffer = [b""]
+        self.wait_for_checkpoint()
+        with open(self.path("app.log"), "a") as f:
+            f.write("first half, ")
+            f.flush()
+            # Many polls and an inotify report later, nothing may have come out.
+            ready, _, _ = select.select([agent.stdout], [], [], 0.5)
+            self.assertEqual(ready, [], os.read(agent.stdout.fileno(), 65536) if ready else b"")
+            f.write("second half\nnext\n")
+        self.assertEqual(self.read_lines(agent, 2, buffer), [b"first half, second half", b"next"])
+        rc, out, err = self.stop(agent, buffer)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, [b"first half, second half", b"next"])
+
     def test_a_restart_resumes_at_the_checkpoint_and_sends_nothing_twice(self):
         first = ["first %d" % i for i in range(3000)]
         self.write("app.log", first)
