@@ -40,6 +40,24 @@ class StdinToStdoutJson(AgentTestCase):
         self.assertEqual(json.loads(b"{" + body + b"}")["message"], line.decode())
         self.assertEqual(body, b'"message":"say \\"hi\\" \\\\ tab\\there \\u0001\\u001f\\u007f"')
 
+    def test_interned_and_batch_local_names_are_keys_with_their_own_text(self):
+        # Keys of interned names are escaped once and kept by the encoder; names stored in a
+        # batch are written each time. Both, with text that needs escaping, over many batches.
+        filters = "".join(f"""
+            [[filters]]
+            type = "fixture_set_field"
+            name = {json.dumps(name)}
+            value = "{value}"
+            local = {"true" if local else "false"}
+            """ for name, value, local in [("lvl", "info", False), ('lo"cal', "1", True), ("b\\s", "2", True),
+                                            ("host", "h", False)])
+        config = "[service]\nbatch_max_events = 3\n" + stdin_stdout().replace("[[outputs]]", filters + "\n[[outputs]]")
+        lines = b"".join(b"line %d\n" % i for i in range(10))
+        rc, out, err = self.run_pipeline(config, stdin=lines, plugin_path=os.path.join(FIXTURES, "set_field"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [
+            b'"message":"line %d","lvl":"info","lo\\"cal":"1","b\\\\s":"2","host":"h"' % i for i in range(10)])
+
     def test_invalid_utf8_is_replaced_valid_utf8_is_kept(self):
         line = "é€😀".encode() + b" bad:\xff\xc3 end"
         rc, out, err = self.run_pipeline(stdin_stdout(), stdin=line + b"\n")

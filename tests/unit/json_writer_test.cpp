@@ -429,3 +429,45 @@ TEST(JsonTimestamp, FormatWritesExactlyTheLength) {
 }
 
 }  // namespace
+
+// append_padded_string reads whole 16-byte blocks past the end; it must write exactly what
+// append_string writes, for every length and wherever the special bytes fall.
+TEST(JsonPaddedString, WritesWhatAppendStringWritesForEveryLengthAndMix) {
+  const std::string alphabet = "abc \"\\\n\x01\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xff\xc3";
+  uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  for (size_t length = 0; length <= 5000; length += (length < 80 ? 1 : 197)) {
+    for (int round = 0; round < 20; ++round) {
+      std::string bytes;
+      for (size_t k = 0; k < length; ++k) {
+        bytes += next() % 4 == 0 ? alphabet[next() % alphabet.size()] : static_cast<char>('A' + next() % 26);
+      }
+      // Padding as a batch has it, with bytes that would be escaped if they were read as data.
+      std::string padded = bytes + std::string(64, '"');
+      std::string plain_out, padded_out;
+      json::append_string(plain_out, bytes);
+      json::append_padded_string(padded_out, std::string_view(padded.data(), length));
+      ASSERT_EQ(padded_out, plain_out) << "length " << length << " round " << round;
+    }
+  }
+}
+
+TEST(JsonPaddedString, AnEmptyStringIsTwoQuotes) {
+  const char padding[64] = {};
+  std::string out;
+  json::append_padded_string(out, std::string_view(padding, 0));
+  EXPECT_EQ(out, "\"\"");
+}
+
+// A string longer than the 4 KiB stack buffer is appended in pieces; escapes at the seams.
+TEST(JsonString, LongStringsWithEscapesAcrossTheBufferSeams) {
+  std::string bytes;
+  for (int k = 0; k < 3000; ++k) bytes += k % 7 == 0 ? "\"\x01" : "xy";
+  std::string want = "\"";
+  for (int k = 0; k < 3000; ++k) want += k % 7 == 0 ? "\\\"\\u0001" : "xy";
+  want += "\"";
+  EXPECT_EQ(encode(bytes), want);
+}

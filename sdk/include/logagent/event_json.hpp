@@ -6,6 +6,7 @@
 #include <logagent/json_writer.hpp>
 #include <logagent/plugin.hpp>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -28,11 +29,21 @@ class EventJsonEncoder {
   static constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
 
   inline void append_value(std::string& out, const BatchView& batch, const FieldView& field);
+  // Writes "name": for the field. Interned keys name the same text for the pipeline's whole
+  // life, so theirs is escaped once and kept (a small direct-mapped cache); a key local to
+  // its batch (LOGAGENT_KEY_LOCAL_BIT) is escaped every time.
+  inline void append_key(std::string& out, const FieldView& field);
   // Writes the siblings starting at `first`, comma-separated, as "key":value or bare values.
   inline void append_members(std::string& out, const BatchView& batch, logagent_field first, bool with_keys);
 
+  struct KeyText {
+    logagent_key key = LOGAGENT_NO_KEY;
+    std::string text;  // "name": escaped
+  };
+
   logagent_key timestamp_key_;
   json::TimestampFormatter timestamps_;
+  std::array<KeyText, 32> keys_;
 };
 
 inline void EventJsonEncoder::append_line(std::string& out, const BatchView& batch, uint32_t event) {
@@ -49,8 +60,7 @@ inline void EventJsonEncoder::append_line(std::string& out, const BatchView& bat
     const FieldView field = batch.read(f);
     own_timestamp = own_timestamp || field.key == timestamp_key_;
     json::append_char(out, ',');
-    json::append_string(out, field.name);
-    json::append_char(out, ':');
+    append_key(out, field);
     append_value(out, batch, field);
   }
   // Rare: the event has its own "@timestamp". Take out the generated one and the comma after
@@ -64,12 +74,25 @@ inline void EventJsonEncoder::append_members(std::string& out, const BatchView& 
   for (logagent_field f = first; f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
     if (f != first) json::append_char(out, ',');
     const FieldView field = batch.read(f);
-    if (with_keys) {
-      json::append_string(out, field.name);
-      json::append_char(out, ':');
-    }
+    if (with_keys) append_key(out, field);
     append_value(out, batch, field);
   }
+}
+
+inline void EventJsonEncoder::append_key(std::string& out, const FieldView& field) {
+  if (field.key == LOGAGENT_NO_KEY || (field.key & LOGAGENT_KEY_LOCAL_BIT) != 0) {
+    json::append_string(out, field.name);
+    json::append_char(out, ':');
+    return;
+  }
+  KeyText& cached = keys_[field.key % keys_.size()];
+  if (cached.key != field.key) {
+    cached.key = field.key;
+    cached.text.clear();
+    json::append_string(cached.text, field.name);
+    json::append_char(cached.text, ':');
+  }
+  out.append(cached.text);
 }
 
 inline void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, const FieldView& field) {
@@ -85,7 +108,7 @@ inline void EventJsonEncoder::append_value(std::string& out, const BatchView& ba
       json::append_float(out, value.as_float());
       return;
     case LOGAGENT_VALUE_STRING:
-      json::append_string(out, value.as_string());
+      json::append_padded_string(out, value.as_string());  // a batch's string: padded
       return;
     case LOGAGENT_VALUE_MAP:
     case LOGAGENT_VALUE_ARRAY: {

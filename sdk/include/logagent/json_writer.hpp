@@ -27,6 +27,9 @@ namespace logagent::json {
 // sequence becomes U+FFFD, so the output is always valid UTF-8 and valid JSON.
 // Escapes: \" \\ \b \f \n \r \t; every other byte < 0x20, and 0x7F, as \u00xx (lowercase hex).
 inline void append_string(std::string& out, std::string_view bytes);
+// The same for bytes followed by at least 15 readable bytes (any string read from a batch:
+// LOGAGENT_BATCH_PADDING), scanned 16 at a time to their end.
+inline void append_padded_string(std::string& out, std::string_view bytes);
 
 // Appends a decimal integer, e.g. -9223372036854775808.
 inline void append_int(std::string& out, int64_t value);
@@ -108,45 +111,35 @@ inline constexpr std::array<char, 128> kAsciiEscapes = make_ascii_escapes();
 
 inline bool is_verbatim(unsigned char c) { return c < 0x80 && kAsciiEscapes[c] == 0; }
 
-// Length of the prefix of [p, p + n) that is copied unchanged.
-inline size_t verbatim_prefix(const char* p, size_t n) {
-  size_t i = 0;
 #if defined(__SSE2__)
-  // 16 bytes at a time where SSE2 is there (every x86-64). A signed compare with 0x20 flags
-  // control characters and every byte >= 0x80 at once, since those are negative as int8.
+// Bit k set when byte k of v is not copied verbatim. A signed compare with 0x20 flags
+// control characters and every byte >= 0x80 at once, since those are negative as int8.
+inline unsigned special_mask(__m128i v) {
   const __m128i space = _mm_set1_epi8(0x20);
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i del = _mm_set1_epi8(0x7F);
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, quote)),
-                                         _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, del)));
-    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special))) return i + std::countr_zero(mask);
-  }
-#endif
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);  // unaligned load, one instruction on x86-64 and arm64
-    const uint64_t special = special_bytes(word);
-    if (special == 0) continue;
-    if constexpr (std::endian::native == std::endian::little) return i + std::countr_zero(special) / 8;
-    break;  // big-endian: find the byte one at a time below
-  }
-  while (i < n && is_verbatim(static_cast<unsigned char>(p[i]))) ++i;
-  return i;
+  const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, quote)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, del)));
+  return static_cast<unsigned>(_mm_movemask_epi8(special));
 }
+#endif
 
-inline void append_ascii_escape(std::string& out, unsigned char c) {
+// Writes the escape of ASCII byte c at w; returns the end of what it wrote.
+inline char* write_ascii_escape(char* w, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   const char letter = kAsciiEscapes[c];
+  w[0] = '\\';
   if (letter != 'u') {
-    const char text[2] = {'\\', letter};
-    out.append(text, 2);
-  } else {
-    const char text[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-    out.append(text, 6);
+    w[1] = letter;
+    return w + 2;
   }
+  w[1] = 'u';
+  w[2] = '0';
+  w[3] = '0';
+  w[4] = kHex[c >> 4];
+  w[5] = kHex[c & 0xF];
+  return w + 6;
 }
 
 // ---- UTF-8 validation --------------------------------------------------------------------
@@ -196,10 +189,6 @@ inline Utf8Sequence utf8_sequence(const unsigned char* p, size_t n) {
   return {length, true};
 }
 
-inline void append_bytes(std::string& out, const char* p, size_t n) {
-  if (n != 0) out.append(p, n);  // never hand a possibly null pointer to append, even for 0
-}
-
 // ---- Numbers and dates -------------------------------------------------------------------
 
 // Hand-written rather than std::to_chars: the integer overloads are templates whose
@@ -239,36 +228,98 @@ inline CivilDate civil_from_days(int64_t days) {
 
 }  // namespace detail
 
+namespace detail {
+
+// Writes the byte at p[i] (one that is not copied verbatim) escaped, or the UTF-8 sequence
+// it starts (valid: as it is; not: U+FFFD); returns the index after what it consumed.
+inline size_t write_special(char*& w, const char* p, size_t i, size_t n) {
+  const auto c = static_cast<unsigned char>(p[i]);
+  if (c < 0x80) {
+    w = write_ascii_escape(w, c);
+    return i + 1;
+  }
+  const Utf8Sequence sequence = utf8_sequence(reinterpret_cast<const unsigned char*>(p + i), n - i);
+  if (sequence.valid) {
+    for (size_t k = 0; k < sequence.length; ++k) *w++ = p[i + k];
+  } else {
+    for (char r : kReplacement) *w++ = r;
+  }
+  return i + sequence.length;
+}
+
+// Escaped into a buffer on the stack, appended to `out` once per 4 KiB: a line with a few
+// quotes costs one append, not one per escape and per run between escapes. Plain bytes are
+// stored 16 at a time as they are scanned, whatever follows the first special one, since
+// what is written next overwrites it: no copy call per run. `Padded`: at least 15 bytes
+// after the end may be read (every string in a batch has LOGAGENT_BATCH_PADDING), so the
+// last partial block is scanned as a whole one too, not byte by byte.
+template <bool Padded>
 inline void append_string(std::string& out, std::string_view bytes) {
+  constexpr size_t kBuffer = 4096;
+  constexpr size_t kSlack = 32;  // the widest step: a 16-byte store, or a 6-byte escape
+  char buffer[kBuffer + kSlack];
+  char* w = buffer;
+  *w++ = '"';
   const char* p = bytes.data();
   const size_t n = bytes.size();
-  append_char(out, '"');
-  // Bytes from `copied` to `i` are known good and copied in one append when a byte needs
-  // rewriting or the string ends, so clean ASCII and valid UTF-8 cost a single copy.
-  size_t copied = 0;
   size_t i = 0;
-  for (;;) {
-    i += detail::verbatim_prefix(p + i, n - i);
-    if (i >= n) break;
-    const auto c = static_cast<unsigned char>(p[i]);
-    if (c < 0x80) {
-      detail::append_bytes(out, p + copied, i - copied);
-      detail::append_ascii_escape(out, c);
-      copied = ++i;
+  while (i < n) {
+    if (w >= buffer + kBuffer) {
+      out.append(buffer, static_cast<size_t>(w - buffer));
+      w = buffer;
+    }
+#if defined(__SSE2__)
+    if (Padded || i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+      unsigned special = special_mask(v);
+      const size_t left = n - i;
+      if (Padded && left < 16) special |= 1u << left;  // the end stops the run like a special byte
+      if (special == 0) {
+        i += 16;
+        w += 16;
+        continue;
+      }
+      const auto k = static_cast<size_t>(std::countr_zero(special));
+      i += k;
+      w += k;
+      if (i >= n) break;
+      i = write_special(w, p, i, n);
       continue;
     }
-    const detail::Utf8Sequence sequence = detail::utf8_sequence(reinterpret_cast<const unsigned char*>(p + i), n - i);
-    if (sequence.valid) {
-      i += sequence.length;  // stays in the pending run
+#else
+    if (std::endian::native == std::endian::little && i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);  // unaligned load and store, one instruction each
+      std::memcpy(w, &word, 8);
+      const uint64_t special = special_bytes(word);
+      if (special == 0) {
+        i += 8;
+        w += 8;
+        continue;
+      }
+      const auto k = static_cast<size_t>(std::countr_zero(special)) / 8;
+      i += k;
+      w += k;
+      i = write_special(w, p, i, n);
       continue;
     }
-    detail::append_bytes(out, p + copied, i - copied);
-    out.append(detail::kReplacement, sizeof detail::kReplacement);
-    i += sequence.length;
-    copied = i;
+#endif
+    if (is_verbatim(static_cast<unsigned char>(p[i]))) {
+      *w++ = p[i++];
+    } else {
+      i = write_special(w, p, i, n);
+    }
   }
-  detail::append_bytes(out, p + copied, n - copied);
-  append_char(out, '"');
+  *w++ = '"';
+  out.append(buffer, static_cast<size_t>(w - buffer));
+}
+
+}  // namespace detail
+
+inline void append_string(std::string& out, std::string_view bytes) { detail::append_string<false>(out, bytes); }
+inline void append_padded_string(std::string& out, std::string_view bytes) {
+  detail::append_string<true>(out, bytes);
 }
 
 inline void append_int(std::string& out, int64_t value) {
