@@ -12,6 +12,7 @@ namespace logagent::plugins::tail {
 
 void PathScan::expand(std::vector<FoundFile>& out) {
   out.clear();
+  seen_.clear();
   for (const std::string& pattern : paths_) {
     glob_t g{};
     const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
@@ -44,10 +45,7 @@ void PathScan::expand(std::vector<FoundFile>& out) {
           continue;
         }
         // Two patterns (or a link) may name one file: it is followed once, by its first name.
-        const bool seen = std::any_of(out.begin(), out.end(), [&](const FoundFile& f) {
-          return f.st.st_dev == st.st_dev && f.st.st_ino == st.st_ino;
-        });
-        if (!seen) out.push_back(FoundFile{std::move(path), st});
+        if (seen_.insert(DevIno::of(st)).second) out.push_back(FoundFile{std::move(path), st});
       }
     }
     ::globfree(&g);

@@ -5,7 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdint>
+#include <functional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,19 @@ namespace logagent::plugins::tail {
 struct FoundFile {
   std::string path;
   struct stat st;
+};
+
+// A file's device and inode, as a key: how files are told apart before fingerprints.
+struct DevIno {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  bool operator==(const DevIno&) const = default;
+  static DevIno of(const struct stat& st) {
+    return DevIno{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  }
+};
+struct DevInoHash {
+  size_t operator()(const DevIno& k) const noexcept { return std::hash<uint64_t>{}(k.ino * 31 + k.dev); }
 };
 
 class PathScan {
@@ -41,6 +57,7 @@ class PathScan {
   std::vector<std::string> exclude_;
   std::set<std::string> warned_;   // paths and patterns warned about
   std::set<std::string> matched_;  // patterns that matched a file once
+  std::unordered_set<DevIno, DevInoHash> seen_;  // expand's, kept to reuse its memory
 };
 
 }  // namespace logagent::plugins::tail

@@ -32,6 +32,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace logagent::plugins::tail {
@@ -215,13 +216,11 @@ class TailInput final : public logagent::Input {
     }
   }
 
+  // The known file with st's device and inode (a scan asks for each file it finds: a hash
+  // lookup, so that 1,000 files cost 1,000 lookups, not a million comparisons).
   TailedFile* find(const struct stat& st) const {
-    for (const auto& f : files_) {
-      if (f->id.dev == static_cast<uint64_t>(st.st_dev) && f->id.ino == static_cast<uint64_t>(st.st_ino)) {
-        return f.get();
-      }
-    }
-    return nullptr;
+    const auto it = by_dev_ino_.find(DevIno::of(st));
+    return it == by_dev_ino_.end() ? nullptr : it->second;
   }
 
   // ignore_older: a file not modified for that long is left unopened (and looked at again
@@ -284,6 +283,7 @@ class TailInput final : public logagent::Input {
       raw->stream = next_stream_++;
       tracker_.start(raw->stream, offset);
       files_.push_back(std::move(file));
+      by_dev_ino_[DevIno{raw->id.dev, raw->id.ino}] = raw;
     }
     raw->lines = make_splitter(*raw, offset);
     host_.add(files_counter_, 1);
@@ -342,6 +342,7 @@ class TailInput final : public logagent::Input {
     std::erase_if(files_, [this](const std::unique_ptr<TailedFile>& f) {
       if (f->open() || f->gone_since_ns == 0) return false;
       tracker_.forget(f->stream);
+      by_dev_ino_.erase(DevIno{f->id.dev, f->id.ino});
       return true;
     });
     if (files_.size() != before) save_locked();
@@ -564,6 +565,7 @@ class TailInput final : public logagent::Input {
 
   std::mutex mutex_;  // guards what follows, and each file's id and stream: ack() reads them
   std::vector<std::unique_ptr<TailedFile>> files_;
+  std::unordered_map<DevIno, TailedFile*, DevInoHash> by_dev_ino_;  // files_ by device and inode
   AckTracker tracker_;
   uint64_t cookie_ = 0;
   uint64_t next_stream_ = 1;

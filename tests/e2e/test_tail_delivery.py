@@ -27,6 +27,16 @@ def vm_hwm_kib(pid):
     return 0
 
 
+def sanitizer_of(pid):
+    """The sanitizer runtime the process runs under (libasan, libtsan), or None."""
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            for runtime in ("libasan", "libtsan"):
+                if runtime in line:
+                    return runtime
+    return None
+
+
 class TailDelivery(TailCase):
     # A slow pipeline: batches of 10 lines and a queue smaller than one batch's 64 KiB read
     # region, so one batch at a time is in flight and 1,000,000 lines take seconds.
@@ -227,7 +237,13 @@ class TailDelivery(TailCase):
         # that and is far below the file, of which it must not keep more than the queue.
         # (Reading with read(2) into batch memory, the page cache is not in its RSS.)
         print(f"\npeak RSS (VmHWM) {peak} KiB while {delivered_bytes} bytes of {size} were delivered")
-        self.assertLess(peak, 64 * 1024)
+        sanitizer = sanitizer_of(agent.pid)
+        if sanitizer is None:
+            self.assertLess(peak, 64 * 1024)
+        else:
+            # Shadow memory and the quarantine of freed blocks count in the RSS of an
+            # instrumented agent; the bound is asserted by the uninstrumented builds.
+            print(f"peak RSS not compared with the bound: the agent runs under {sanitizer}")
         self.assertEqual(self.terminate(agent), 0, self.err_text())
         self.assertNotIn("error", self.err_text())
         with open(record, "rb") as f:
