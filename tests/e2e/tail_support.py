@@ -189,6 +189,18 @@ class TailTestCase(AgentTestCase):
             time.sleep(step)
 
 
+def sanitizer_runtime(binary):
+    """The sanitizer runtime the binary was linked with ("libasan", "libtsan"), or None:
+    its name is among the libraries the binary needs. An instrumented agent does the same
+    work many times slower and with shadow memory, so CPU and memory bounds are its own."""
+    with open(binary, "rb") as f:
+        data = f.read()
+    for runtime in (b"libasan.so", b"libtsan.so"):
+        if runtime in data:
+            return runtime.decode().split(".")[0]
+    return None
+
+
 def numbered(n, width=7):
     """Line n of a numbered stream: the number, then a filler of varying length."""
     return b"%0*d " % (width, n) + b"x" * (n % 61)

@@ -15,6 +15,7 @@ import unittest
 
 from agent import BIN, FIXTURES
 from tail_delivery_support import TailCase, json_string
+from tail_support import sanitizer_runtime
 
 ACK_PLUGIN = os.path.join(FIXTURES, "ack")
 
@@ -25,16 +26,6 @@ def vm_hwm_kib(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return 0
-
-
-def sanitizer_of(pid):
-    """The sanitizer runtime the process runs under (libasan, libtsan), or None."""
-    with open(f"/proc/{pid}/maps") as f:
-        for line in f:
-            for runtime in ("libasan", "libtsan"):
-                if runtime in line:
-                    return runtime
-    return None
 
 
 class TailDelivery(TailCase):
@@ -237,7 +228,7 @@ class TailDelivery(TailCase):
         # that and is far below the file, of which it must not keep more than the queue.
         # (Reading with read(2) into batch memory, the page cache is not in its RSS.)
         print(f"\npeak RSS (VmHWM) {peak} KiB while {delivered_bytes} bytes of {size} were delivered")
-        sanitizer = sanitizer_of(agent.pid)
+        sanitizer = sanitizer_runtime(BIN)
         if sanitizer is None:
             self.assertLess(peak, 64 * 1024)
         else:

@@ -14,8 +14,9 @@ import sys
 import time
 import unittest
 
+from agent import BIN
 from tail_support import (PacedWriter, TailTestCase, exactly_once_report, numbered, numbers_of,
-                          order_report)
+                          order_report, sanitizer_runtime)
 
 LOGROTATE = shutil.which("logrotate") or "/usr/sbin/logrotate"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -311,7 +312,12 @@ class ManyFiles(TailTestCase):
         names = [self.path("dir/%04d.log" % i) for i in range(count)]
         for name in names:
             open(name, "wb").close()
-        agent = self.start([self.path("dir/*.log")])  # default refresh_interval
+        # The default refresh_interval (1 s). An instrumented agent (ASan, TSan) expands the
+        # glob and stats 1,000 files tens of times slower: it polls every 5 s instead, and
+        # must still not be near a whole CPU.
+        sanitizer = sanitizer_runtime(BIN)
+        options = {"refresh_interval": "5s"} if sanitizer else {}
+        agent = self.start([self.path("dir/*.log")], **options)
         self.wait_for_checkpoint(agent)
         time.sleep(0.3)
         for i, name in enumerate(names):
@@ -329,7 +335,7 @@ class ManyFiles(TailTestCase):
         rc, lines, err = agent.stop()
         self.assertEqual(rc, 0, stderr_tail(err))
         self.assertEqual(len(lines), count)
-        self.assertLess(share, 0.10, f"{c1 - c0} ticks in {t1 - t0:.2f} s")
+        self.assertLess(share, 0.5 if sanitizer else 0.10, f"{c1 - c0} ticks in {t1 - t0:.2f} s ({sanitizer})")
 
 
 class CloseInactive(TailTestCase):
