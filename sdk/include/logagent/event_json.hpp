@@ -29,16 +29,17 @@ class EventJsonEncoder {
   static constexpr std::string_view kTimestampOpen = R"({"@timestamp":")";
 
   inline void append_value(std::string& out, const BatchView& batch, const FieldView& field);
-  // Writes "name": for the field. Interned keys name the same text for the pipeline's whole
-  // life, so theirs is escaped once and kept (a small direct-mapped cache); a key local to
-  // its batch (LOGAGENT_KEY_LOCAL_BIT) is escaped every time.
-  inline void append_key(std::string& out, const FieldView& field);
+  // Writes "name": for the field, after a comma when `comma`. Interned keys name the same
+  // text for the pipeline's whole life, so theirs is escaped once and kept, comma included
+  // (a small direct-mapped cache): one append per field; a key local to its batch
+  // (LOGAGENT_KEY_LOCAL_BIT) is escaped every time.
+  inline void append_key(std::string& out, const FieldView& field, bool comma);
   // Writes the siblings starting at `first`, comma-separated, as "key":value or bare values.
   inline void append_members(std::string& out, const BatchView& batch, logagent_field first, bool with_keys);
 
   struct KeyText {
     logagent_key key = LOGAGENT_NO_KEY;
-    std::string text;  // "name": escaped
+    std::string text;  // ,"name": escaped
   };
 
   logagent_key timestamp_key_;
@@ -59,8 +60,7 @@ inline void EventJsonEncoder::append_line(std::string& out, const BatchView& bat
   for (logagent_field f = batch.first_field(event); f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
     const FieldView field = batch.read(f);
     own_timestamp = own_timestamp || field.key == timestamp_key_;
-    json::append_char(out, ',');
-    append_key(out, field);
+    append_key(out, field, /*comma=*/true);
     append_value(out, batch, field);
   }
   // Rare: the event has its own "@timestamp". Take out the generated one and the comma after
@@ -72,15 +72,19 @@ inline void EventJsonEncoder::append_line(std::string& out, const BatchView& bat
 inline void EventJsonEncoder::append_members(std::string& out, const BatchView& batch, logagent_field first,
                                              bool with_keys) {
   for (logagent_field f = first; f != LOGAGENT_NO_FIELD; f = batch.next(f)) {
-    if (f != first) json::append_char(out, ',');
     const FieldView field = batch.read(f);
-    if (with_keys) append_key(out, field);
+    if (with_keys) {
+      append_key(out, field, /*comma=*/f != first);
+    } else if (f != first) {
+      json::append_char(out, ',');
+    }
     append_value(out, batch, field);
   }
 }
 
-inline void EventJsonEncoder::append_key(std::string& out, const FieldView& field) {
+inline void EventJsonEncoder::append_key(std::string& out, const FieldView& field, bool comma) {
   if (field.key == LOGAGENT_NO_KEY || (field.key & LOGAGENT_KEY_LOCAL_BIT) != 0) {
+    if (comma) json::append_char(out, ',');
     json::append_string(out, field.name);
     json::append_char(out, ':');
     return;
@@ -88,11 +92,12 @@ inline void EventJsonEncoder::append_key(std::string& out, const FieldView& fiel
   KeyText& cached = keys_[field.key % keys_.size()];
   if (cached.key != field.key) {
     cached.key = field.key;
-    cached.text.clear();
+    cached.text.assign(1, ',');
     json::append_string(cached.text, field.name);
     json::append_char(cached.text, ':');
   }
-  out.append(cached.text);
+  const size_t skip = comma ? 0 : 1;
+  out.append(cached.text.data() + skip, cached.text.size() - skip);
 }
 
 inline void EventJsonEncoder::append_value(std::string& out, const BatchView& batch, const FieldView& field) {

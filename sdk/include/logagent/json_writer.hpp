@@ -20,6 +20,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LOGAGENT_JSON_AVX2 1  // an AVX2 path, chosen at run time on CPUs that have it
+#endif
 
 namespace logagent::json {
 
@@ -27,8 +31,8 @@ namespace logagent::json {
 // sequence becomes U+FFFD, so the output is always valid UTF-8 and valid JSON.
 // Escapes: \" \\ \b \f \n \r \t; every other byte < 0x20, and 0x7F, as \u00xx (lowercase hex).
 inline void append_string(std::string& out, std::string_view bytes);
-// The same for bytes followed by at least 15 readable bytes (any string read from a batch:
-// LOGAGENT_BATCH_PADDING), scanned 16 at a time to their end.
+// The same for bytes followed by at least 31 readable bytes (any string read from a batch:
+// LOGAGENT_BATCH_PADDING), scanned 16 or 32 at a time to their end.
 inline void append_padded_string(std::string& out, std::string_view bytes);
 
 // Appends a decimal integer, e.g. -9223372036854775808.
@@ -250,7 +254,7 @@ inline size_t write_special(char*& w, const char* p, size_t i, size_t n) {
 // Escaped into a buffer on the stack, appended to `out` once per 4 KiB: a line with a few
 // quotes costs one append, not one per escape and per run between escapes. Plain bytes are
 // stored 16 at a time as they are scanned, whatever follows the first special one, since
-// what is written next overwrites it: no copy call per run. `Padded`: at least 15 bytes
+// what is written next overwrites it: no copy call per run. `Padded`: at least 31 bytes
 // after the end may be read (every string in a batch has LOGAGENT_BATCH_PADDING), so the
 // last partial block is scanned as a whole one too, not byte by byte.
 template <bool Padded>
@@ -315,10 +319,67 @@ inline void append_string(std::string& out, std::string_view bytes) {
   out.append(buffer, static_cast<size_t>(w - buffer));
 }
 
+#if defined(LOGAGENT_JSON_AVX2)
+// append_string<true>, 32 bytes a step. Compiled for AVX2 whatever the plugin's target (the
+// attribute), called only where the CPU has it: x86-64's baseline is SSE2, and every x86-64
+// server of the last ten years has AVX2. Log lines with a few quotes take half the steps.
+__attribute__((target("avx2"))) inline void append_padded_string_avx2(std::string& out, std::string_view bytes) {
+  constexpr size_t kBuffer = 4096;
+  constexpr size_t kSlack = 32;
+  char buffer[kBuffer + kSlack];
+  char* w = buffer;
+  *w++ = '"';
+  const char* p = bytes.data();
+  const size_t n = bytes.size();
+  const __m256i space = _mm256_set1_epi8(0x20);
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  const __m256i del = _mm256_set1_epi8(0x7F);
+  size_t i = 0;
+  while (i < n) {
+    if (w >= buffer + kBuffer) {
+      out.append(buffer, static_cast<size_t>(w - buffer));
+      w = buffer;
+    }
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), v);
+    // v < 0x20 as signed bytes: control characters and every byte >= 0x80.
+    const __m256i special = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(space, v), _mm256_cmpeq_epi8(v, quote)),
+                                            _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, del)));
+    uint64_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(special));
+    const size_t left = n - i;
+    if (left < 32) mask |= uint64_t{1} << left;  // the end stops the run like a special byte
+    if (mask == 0) {
+      i += 32;
+      w += 32;
+      continue;
+    }
+    const auto k = static_cast<size_t>(std::countr_zero(mask));
+    i += k;
+    w += k;
+    if (i >= n) break;
+    i = write_special(w, p, i, n);
+  }
+  *w++ = '"';
+  out.append(buffer, static_cast<size_t>(w - buffer));
+}
+
+inline bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
 }  // namespace detail
 
 inline void append_string(std::string& out, std::string_view bytes) { detail::append_string<false>(out, bytes); }
 inline void append_padded_string(std::string& out, std::string_view bytes) {
+#if defined(LOGAGENT_JSON_AVX2)
+  if (detail::cpu_has_avx2()) {
+    detail::append_padded_string_avx2(out, bytes);
+    return;
+  }
+#endif
   detail::append_string<true>(out, bytes);
 }
 
