@@ -20,7 +20,8 @@ void PathScan::expand(std::vector<FoundFile>& out) {
       // A pattern that matched before is between a rotation's rename and create, or its
       // files were deleted: worth a debug line, not a warning at every rotation.
       if (matched_.count(pattern) != 0) {
-        if (warned_.insert(pattern).second) host_.debug("paths pattern \"" + pattern + "\" matches no file at the moment");
+        if (warned_.insert(pattern).second)
+          host_.debug("paths pattern \"" + pattern + "\" matches no file at the moment");
       } else {
         warn_once(pattern,
                   "paths pattern \"" + pattern + "\" matches no file (yet); looking again every refresh_interval");

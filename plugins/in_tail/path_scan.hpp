@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <set>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace logagent::plugins::tail {
@@ -55,8 +55,8 @@ class PathScan {
   Host host_;
   std::vector<std::string> paths_;
   std::vector<std::string> exclude_;
-  std::set<std::string> warned_;   // paths and patterns warned about
-  std::set<std::string> matched_;  // patterns that matched a file once
+  std::set<std::string> warned_;                 // paths and patterns warned about
+  std::set<std::string> matched_;                // patterns that matched a file once
   std::unordered_set<DevIno, DevInoHash> seen_;  // expand's, kept to reuse its memory
 };
 

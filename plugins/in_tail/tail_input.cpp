@@ -46,7 +46,7 @@ int64_t clock_ns(clockid_t clock) {
   clock_gettime(clock, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
-int64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }  // event times
+int64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }    // event times
 int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }  // timers
 
 }  // namespace
@@ -386,8 +386,9 @@ class TailInput final : public logagent::Input {
         host_.add(limit_hits_, 1);
         if (!limit_warned_) {
           limit_warned_ = true;
-          host_.warn("the multiline pattern hit its match limit on a line (counted in multiline_limit_hits); such "
-                     "lines start a record");
+          host_.warn(
+              "the multiline pattern hit its match limit on a line (counted in multiline_limit_hits); such "
+              "lines start a record");
         }
         return true;
     }

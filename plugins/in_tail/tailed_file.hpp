@@ -15,9 +15,9 @@
 namespace logagent::plugins::tail {
 
 struct TailedFile {
-  std::string path;  // the name it was found by (kept when it is renamed)
-  int fd = -1;       // -1: closed; `position` is where reading resumes
-  FileIdentity id;   // guarded by the input's mutex (the ack thread reads it)
+  std::string path;                     // the name it was found by (kept when it is renamed)
+  int fd = -1;                          // -1: closed; `position` is where reading resumes
+  FileIdentity id;                      // guarded by the input's mutex (the ack thread reads it)
   uint64_t stream = 0;                  // its AckTracker stream; a new one after a truncation
   std::unique_ptr<LineSplitter> lines;  // while open
 

@@ -449,7 +449,7 @@ TEST(JsonPaddedString, WritesWhatAppendStringWritesForEveryLengthAndMix) {
       std::string padded = bytes + std::string(64, '"');
       std::string plain_out, padded_out, sse_out;
       json::append_string(plain_out, bytes);
-      json::append_padded_string(padded_out, std::string_view(padded.data(), length));  // AVX2 where the CPU has it
+      json::append_padded_string(padded_out, std::string_view(padded.data(), length));      // AVX2 where the CPU has it
       json::detail::append_string<true>(sse_out, std::string_view(padded.data(), length));  // the SSE2 path
       ASSERT_EQ(padded_out, plain_out) << "length " << length << " round " << round;
       ASSERT_EQ(sse_out, plain_out) << "length " << length << " round " << round;

@@ -344,8 +344,9 @@ __attribute__((target("avx2"))) inline void append_padded_string_avx2(std::strin
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(w), v);
     // v < 0x20 as signed bytes: control characters and every byte >= 0x80.
-    const __m256i special = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(space, v), _mm256_cmpeq_epi8(v, quote)),
-                                            _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, del)));
+    const __m256i special =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(space, v), _mm256_cmpeq_epi8(v, quote)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, del)));
     uint64_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(special));
     const size_t left = n - i;
     if (left < 32) mask |= uint64_t{1} << left;  // the end stops the run like a special byte
