@@ -244,6 +244,16 @@ class Logrotate(TailTestCase):
                                f"{start - written:.3f} s before logrotate ran" + stderr_tail(err))
 
 
+def all_threads_stopped(pid):
+    """Every thread of the process is in state T (stopped by a signal)."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        if state != "T":
+            return False
+    return True
+
+
 class DeletedFiles(TailTestCase):
     def test_a_deleted_file_is_read_to_its_end_then_released(self):
         log = self.path("app.log")
@@ -261,6 +271,10 @@ class DeletedFiles(TailTestCase):
         # it running, it could release the file between the unlink and the write, as it should).
         os.kill(agent.pid, signal.SIGSTOP)
         try:
+            # SIGSTOP is delivered asynchronously: a thread running on the other core may
+            # still see the unlink before the write unless every thread is seen stopped.
+            self.assertTrue(self.wait_until(lambda: all_threads_stopped(agent.pid), timeout=5),
+                            "the agent did not stop")
             os.unlink(log)
             os.write(fd, "".join(line + "\n" for line in after).encode())
             os.close(fd)
