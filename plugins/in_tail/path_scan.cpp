@@ -37,7 +37,8 @@ void PathScan::expand(std::vector<FoundFile>& out) {
         if (excluded(path)) continue;
         struct stat st;
         if (::stat(path.c_str(), &st) != 0) {
-          warn_once(path, "cannot read \"" + path + "\": " + std::strerror(errno) + "; skipped");
+          // Gone since glob(3) listed it (a rotation's rename, a delete): not worth a word.
+          if (errno != ENOENT) warn_once(path, "cannot read \"" + path + "\": " + std::strerror(errno) + "; skipped");
           continue;
         }
         if (!S_ISREG(st.st_mode)) {

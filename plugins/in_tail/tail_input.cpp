@@ -119,7 +119,7 @@ class TailInput final : public logagent::Input {
         if (!service(f, now)) return Status::Ok();  // the agent is aborting
         more = more || f.behind;
       }
-      drop_gone();
+      drop_gone(now);
       if (options_.exit_on_eof && !more) return finish_at_eof();
       if (!more && !wait(std::min(next_poll, next_deadline_))) break;
       watch_.drain(changes);
@@ -336,11 +336,16 @@ class TailInput final : public logagent::Input {
   }
 
   // Forgets closed files no name leads to any more (rotated out of the globs, deleted).
-  void drop_gone() {
+  // Not at the first scan that misses one: a rotation renaming app.log.1 to app.log.2
+  // between glob(3) listing the folder and stat(2) hides the file from that one scan, and a
+  // file forgotten then would be found again as new and read twice. So: missed by two
+  // scans, and for rotate_wait.
+  void drop_gone(int64_t now) {
     std::lock_guard lock(mutex_);
     const size_t before = files_.size();
-    std::erase_if(files_, [this](const std::unique_ptr<TailedFile>& f) {
+    std::erase_if(files_, [this, now](const std::unique_ptr<TailedFile>& f) {
       if (f->open() || f->gone_since_ns == 0) return false;
+      if (scan_round_ - f->seen_round < 2 || now < f->gone_since_ns + options_.rotate_wait_ns) return false;
       tracker_.forget(f->stream);
       by_dev_ino_.erase(DevIno{f->id.dev, f->id.ino});
       return true;
