@@ -16,20 +16,10 @@
 namespace logagent::plugins::stdin_input {
 namespace {
 
-const char* const kLongLineModes[] = {"split", "truncate", nullptr};
-
 const logagent_option kOptions[] = {
-    logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
-        .defaults("1MiB")
-        .min("1")
-        .doc("Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted")
-        .example("\"64KiB\""),
-    logagent::option("on_long_line", LOGAGENT_OPTION_STRING)
-        .defaults("split")
-        .choices(kLongLineModes)
-        .doc("\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
-             "max_line_bytes, marked truncated=true, the rest discarded and counted")
-        .example("\"truncate\""),
+    logagent::max_line_bytes_option(
+        "Longest line kept whole; longer lines are split or truncated (see on_long_line) and counted"),
+    logagent::on_long_line_option(),
 };
 
 // A pipe holds 64 KiB by default: a fast writer then wakes the reader every few hundred
@@ -49,17 +39,7 @@ int64_t realtime_ns() {
 
 logagent::LineSplitterOptions read_options(const logagent::Config& config) {
   logagent::LineSplitterOptions o;
-  int64_t max = config.get_size("max_line_bytes", 1 << 20);
-  if (max < 1) throw logagent::ConfigError("max_line_bytes must be at least 1 byte");
-  o.max_line_bytes = static_cast<size_t>(max);
-  std::string mode = config.get_string("on_long_line", "split");
-  if (mode == "split") {
-    o.long_lines = logagent::LongLines::Split;
-  } else if (mode == "truncate") {
-    o.long_lines = logagent::LongLines::Truncate;
-  } else {
-    throw logagent::ConfigError("on_long_line must be \"split\" or \"truncate\", got \"" + mode + "\"");
-  }
+  logagent::read_long_line_options(config, o);
   return o;
 }
 

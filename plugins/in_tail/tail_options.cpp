@@ -5,7 +5,6 @@ namespace logagent::plugins::tail {
 namespace {
 
 const char* const kReadFrom[] = {"end", "beginning", nullptr};
-const char* const kLongLineModes[] = {"split", "truncate", nullptr};
 
 }  // namespace
 
@@ -38,18 +37,9 @@ const logagent_option kOptions[kOptionCount] = {
         .defaults("false")
         .doc("Read every matched file to its end, then finish (for tests and benchmarks)")
         .example("true"),
-    logagent::option("max_line_bytes", LOGAGENT_OPTION_SIZE)
-        .defaults("1MiB")
-        .min("1")
-        .doc("Longest line (or multiline record) kept whole; longer ones are split or truncated (see on_long_line) "
-             "and counted")
-        .example("\"64KiB\""),
-    logagent::option("on_long_line", LOGAGENT_OPTION_STRING)
-        .defaults("split")
-        .choices(kLongLineModes)
-        .doc("\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
-             "max_line_bytes, marked truncated=true, the rest discarded and counted")
-        .example("\"truncate\""),
+    logagent::max_line_bytes_option("Longest line (or multiline record) kept whole; longer ones are split or "
+                                    "truncated (see on_long_line) and counted"),
+    logagent::on_long_line_option(),
     logagent::option("path_field", LOGAGENT_OPTION_STRING)
         .defaults("")
         .doc("When set, the name of a field that gets the path of the file on every event")
@@ -107,11 +97,7 @@ TailOptions read_options(const Config& config) {
   o.ignore_older_ns = config.get_duration_ns("ignore_older", 0);
   o.close_inactive_ns = config.get_duration_ns("close_inactive", o.close_inactive_ns);
   o.rotate_wait_ns = config.get_duration_ns("rotate_wait", o.rotate_wait_ns);
-  int64_t max = config.get_size("max_line_bytes", 1 << 20);
-  if (max < 1) throw OptionError("max_line_bytes", "max_line_bytes must be at least 1 byte");
-  o.lines.max_line_bytes = static_cast<size_t>(max);
-  o.lines.long_lines =
-      config.get_string("on_long_line", "split") == "truncate" ? LongLines::Truncate : LongLines::Split;
+  read_long_line_options(config, o.lines);
   return o;
 }
 

@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from proc_stats import high_water_kib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -47,17 +49,6 @@ def generate(path, lines):
         for _ in range(full):
             f.write(block)
         f.write(b"".join(distinct[:rest]))
-
-
-def high_water_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
 
 
 def run_once(binary, config, data_path, lines, feed):

@@ -52,6 +52,8 @@ import sys
 import tempfile
 import time
 
+from proc_stats import high_water_kib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -237,17 +239,6 @@ def count_lines(path):
         while chunk := f.read(1 << 22):
             n += chunk.count(b"\n")
     return n
-
-
-def high_water_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
 
 
 def cpu_seconds(pid):

@@ -7,33 +7,10 @@ import signal
 import time
 import unittest
 
-from agent import AgentTestCase
-
-DEADLINE_S = 20
+from tail_support import DEADLINE_S, TailTestCase
 
 
-class Tail(AgentTestCase):
-    def pipeline(self, paths, fmt="raw", name="pipeline.toml", **options):
-        opts = "\n".join(f"{k} = {json.dumps(v)}" for k, v in options.items())
-        return self.write_config(f"""
-            [service]
-            state_dir = "{self.path('state')}"
-            state_flush_interval = "10ms"
-
-            [[inputs]]
-            type = "tail"
-            paths = {json.dumps(paths)}
-            {opts}
-
-            [[outputs]]
-            type = "stdout"
-            format = "{fmt}"
-            """, name=name)
-
-    def write(self, name, lines, mode="a"):
-        with open(self.path(name), mode) as f:
-            f.write("".join(line + "\n" for line in lines))
-
+class Tail(TailTestCase):
     def run_config(self, config):
         return self.run_agent(["run", "-c", config], timeout=60)
 
@@ -54,16 +31,6 @@ class Tail(AgentTestCase):
         rest, err = agent.communicate(timeout=30)
         buffer[0] += rest
         return agent.returncode, buffer[0].split(b"\n")[:-1], err.decode("utf-8", "replace")
-
-    def wait_for_checkpoint(self):
-        """The input saves the positions of the files it found at once: then it has scanned."""
-        deadline = time.monotonic() + DEADLINE_S
-        while time.monotonic() < deadline:
-            for root, _, files in os.walk(self.path("state")):
-                if "checkpoint" in files:
-                    return
-            time.sleep(0.01)
-        self.fail("no checkpoint written")
 
     def test_read_from_beginning_delivers_every_line_of_two_files_once_and_exits(self):
         a = ["a line %05d " % i + "x" * (i % 300) for i in range(20000)]

@@ -55,6 +55,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -92,6 +93,47 @@ struct LineSplitterOptions {
   // no call is made per line.
   std::function<bool(std::string_view line)> record_start;
 };
+
+// ---- The options of an input that reads lines ---------------------------------------------
+//
+// Every such input (stdin, file tail, ...) offers max_line_bytes and on_long_line with the
+// same names, defaults and meaning. These build its option table entries and read them:
+//
+//   const logagent_option kOptions[] = {
+//       logagent::max_line_bytes_option("Longest line kept whole; ..."),
+//       logagent::on_long_line_option(),
+//       ...
+//   };
+//   logagent::read_long_line_options(config, splitter_options);
+
+inline constexpr const char* kLongLineModes[] = {"split", "truncate", nullptr};
+
+// `doc` says what a line is for this input (a multiline record counts as one, say).
+constexpr Option max_line_bytes_option(const char* doc) noexcept {
+  return option("max_line_bytes", LOGAGENT_OPTION_SIZE).defaults("1MiB").min("1").doc(doc).example("\"64KiB\"");
+}
+constexpr Option on_long_line_option() noexcept {
+  return option("on_long_line", LOGAGENT_OPTION_STRING)
+      .defaults("split")
+      .choices(kLongLineModes)
+      .doc(
+          "\"split\": each piece is an event, all but the last marked partial=true; \"truncate\": the first "
+          "max_line_bytes, marked truncated=true, the rest discarded and counted")
+      .example("\"truncate\"");
+}
+
+// Reads both into `options`. The schema already holds max_line_bytes >= 1 and on_long_line
+// to its choices; OptionError if a host let another value through.
+inline void read_long_line_options(const Config& config, LineSplitterOptions& options) {
+  const int64_t max = config.get_size("max_line_bytes", 1 << 20);
+  if (max < 1) throw OptionError("max_line_bytes", "max_line_bytes must be at least 1 byte");
+  options.max_line_bytes = static_cast<size_t>(max);
+  const std::string mode = config.get_string("on_long_line", "split");
+  if (mode != "split" && mode != "truncate") {
+    throw OptionError("on_long_line", "on_long_line must be \"split\" or \"truncate\", got \"" + mode + "\"");
+  }
+  options.long_lines = mode == "truncate" ? LongLines::Truncate : LongLines::Split;
+}
 
 class LineSplitter {
  public:
