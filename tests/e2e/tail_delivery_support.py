@@ -98,6 +98,20 @@ class TailCase(AgentTestCase):
                         f"{count} lines in {name}", deadline_s, agent)
         return self.read(name).split(b"\n")[:-1]
 
+    def checkpoint_offset(self, state, input_id="tail.tail"):
+        """The offset saved for the one file followed by the input `input_id`, 0 before its
+        first save (`<dev> <ino> <fingerprint length> <fingerprint hex> <offset>` lines after
+        the header, see docs/plugins/tail.md)."""
+        path = os.path.join(state, input_id, "checkpoint")
+        if not os.path.exists(path):
+            return 0  # killed before its first save
+        with open(path) as f:
+            lines = f.read().split("\n")
+        self.assertEqual(lines[0], "logagent-tail 1")
+        entries = [l.split() for l in lines[1:] if l]
+        self.assertEqual(len(entries), 1, lines)
+        return int(entries[0][4])
+
     def wait_for_checkpoint(self, agent=None):
         """The input saves the positions of the files it found at once: then it has scanned."""
         def found():

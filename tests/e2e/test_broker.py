@@ -2,62 +2,15 @@
 other processes: the bootstrap address, topics and partitions, every message read back,
 keys kept to one partition, high watermarks, brokers taken down and up by signals."""
 import collections
-import os
-import shutil
-import signal
 import subprocess
-import time
 import unittest
 
-from agent import AgentTestCase
-
-BROKER = os.environ.get("LOGAGENT_BROKER_BIN", "logagent-broker")
-KCAT = shutil.which("kcat") or shutil.which("kafkacat")
+from kafka_support import BROKER, KafkaCase, kcat
 
 
-class Broker:
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([BROKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.bootstrap = self.proc.stdout.readline().decode().strip()
-
-    def signal(self, sig):
-        self.proc.send_signal(sig)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        out, err = self.proc.communicate(timeout=30)
-        return self.proc.returncode, err.decode()
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
-
-
-@unittest.skipIf(KCAT is None, "kcat is not installed (apt-get install kcat): it is the client these tests use")
-class LocalBroker(AgentTestCase):
+class LocalBroker(KafkaCase):
     def start(self, *args):
-        broker = Broker(*args)
-        self.addCleanup(broker.kill)
-        self.assertTrue(broker.bootstrap, broker.proc.stderr.read().decode() if broker.proc.poll() is not None else "")
-        return broker
-
-    def kcat(self, *args, stdin=b"", timeout=60):
-        return subprocess.run([KCAT, *args], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout)
-
-    def metadata(self, broker):
-        proc = self.kcat("-L", "-b", broker.bootstrap, "-m", "5")
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        return proc.stdout.decode()
-
-    def high_watermarks(self, broker, topic, partitions):
-        marks = []
-        for p in range(partitions):
-            proc = self.kcat("-Q", "-b", broker.bootstrap, "-t", f"{topic}:{p}:-1")
-            self.assertEqual(proc.returncode, 0, proc.stderr)
-            marks.append(int(proc.stdout.decode().split("offset")[1]))
-        return marks
+        return self.start_broker(*args)
 
     def test_the_bootstrap_lists_every_broker_and_the_default_topic_has_three_partitions(self):
         broker = self.start("--brokers", "3")
@@ -99,12 +52,10 @@ class LocalBroker(AgentTestCase):
     def test_sigusr1_takes_every_broker_down_and_sigusr2_brings_them_back(self):
         broker = self.start("--brokers", "2")
         self.metadata(broker)
-        broker.signal(signal.SIGUSR1)
-        time.sleep(0.3)
-        down = self.kcat("-L", "-b", broker.bootstrap, "-m", "2")
+        broker.down()
+        down = kcat("-L", "-b", broker.bootstrap, "-m", "2")
         self.assertNotEqual(down.returncode, 0, down.stdout)
-        broker.signal(signal.SIGUSR2)
-        time.sleep(0.3)
+        broker.up()
         produced = self.kcat("-P", "-b", broker.bootstrap, "-t", "logs", stdin=b"after\n")
         self.assertEqual(produced.returncode, 0, produced.stderr)
         consumed = self.kcat("-C", "-b", broker.bootstrap, "-t", "logs", "-o", "beginning", "-e", "-q", "-f", "%s\n")

@@ -33,18 +33,6 @@ class TailDelivery(TailCase):
     # region, so one batch at a time is in flight and 1,000,000 lines take seconds.
     SLOW = {"queue_max_bytes": "16KiB", "batch_max_events": 10}
 
-    def checkpoint_offset(self, state):
-        """The offset saved for the one file followed (the agent is not running)."""
-        path = os.path.join(state, "tail.tail", "checkpoint")
-        if not os.path.exists(path):
-            return 0  # killed before its first save
-        with open(path) as f:
-            lines = f.read().split("\n")
-        self.assertEqual(lines[0], "logagent-tail 1")
-        entries = [l.split() for l in lines[1:] if l]
-        self.assertEqual(len(entries), 1, lines)
-        return int(entries[0][4])
-
     def test_ten_kill_9_lose_no_line_and_repeat_only_what_was_in_flight(self):
         count, kills = 1_000_000, 10
         sent = [b"line %07d" % i for i in range(count)]
