@@ -73,6 +73,11 @@ def kcat(*args, stdin=b"", timeout=120):
                           timeout=timeout)
 
 
+def joined(lines):
+    """The text of `lines` (bytes), each ended by a newline."""
+    return b"".join(l + b"\n" for l in lines)
+
+
 def murmur2(data):
     """Kafka's murmur2 of `data` (bytes) as the Java client computes it: a signed 32-bit int
     (org.apache.kafka.common.utils.Utils.murmur2)."""

@@ -10,16 +10,12 @@ import time
 import unittest
 
 from agent import BIN
-from kafka_support import KafkaCase, report_counters
+from kafka_support import KafkaCase, joined, report_counters
 from tail_support import Drain, exactly_once_report, sanitizer_runtime
 
 SANITIZER = sanitizer_runtime(BIN)
 STDIN = {"type": "stdin"}
 OUTAGE_S = 30
-
-
-def joined(lines):
-    return b"".join(l + b"\n" for l in lines)
 
 
 class Acks(KafkaCase):

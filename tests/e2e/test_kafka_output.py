@@ -9,7 +9,7 @@ import os
 import unittest
 
 from agent import BIN, FIXTURES, JSON_LINE
-from kafka_support import KafkaCase, java_partition, murmur2, report_counters
+from kafka_support import KafkaCase, joined, java_partition, murmur2, report_counters
 from tail_support import sanitizer_runtime
 
 SANITIZER = sanitizer_runtime(BIN)
@@ -31,10 +31,6 @@ def sample_lines(count):
         else:
             lines.append(b"line %04d " % i + b"x" * (i % 140))
     return lines
-
-
-def joined(lines):
-    return b"".join(l + b"\n" for l in lines)
 
 
 class Volume(KafkaCase):
