@@ -5,33 +5,34 @@ import unittest
 
 from agent import AgentTestCase, FIXTURES, SOURCE_DIR, stdin_stdout
 
-DEFAULT_CONFIG = os.path.join(SOURCE_DIR, "configs", "default.toml")
+# The stdin example: these tests are about the command line, and feed the pipeline themselves.
+STDIN_CONFIG = os.path.join(SOURCE_DIR, "configs", "stdin-stdout.toml")
 
 USAGE_ERROR = 1
 
 
 class PipelineFileArgument(AgentTestCase):
     def test_check_takes_the_file_as_its_argument(self):
-        rc, out, err = self.run_agent(["check", DEFAULT_CONFIG])
+        rc, out, err = self.run_agent(["check", STDIN_CONFIG])
         self.assertEqual(rc, 0, err)
-        self.assertEqual(out.decode(), DEFAULT_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
+        self.assertEqual(out.decode(), STDIN_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
 
     def test_check_takes_the_file_with_c_or_config(self):
         for flag in ("-c", "--config"):
             with self.subTest(flag=flag):
-                rc, out, err = self.run_agent(["check", flag, DEFAULT_CONFIG])
+                rc, out, err = self.run_agent(["check", flag, STDIN_CONFIG])
                 self.assertEqual(rc, 0, err)
-                self.assertEqual(out.decode(), DEFAULT_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
+                self.assertEqual(out.decode(), STDIN_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
 
     def test_run_takes_the_file_as_its_argument(self):
-        # The README's first command, with the file as people type it.
-        rc, out, err = self.run_agent(["run", DEFAULT_CONFIG], stdin=b"hello\nworld\n")
+        # As the README's stdin example has it, with the file as people type it.
+        rc, out, err = self.run_agent(["run", STDIN_CONFIG], stdin=b"hello\nworld\n")
         self.assertEqual(rc, 0, err)
         self.assertEqual(self.json_bodies(out), [b'"message":"hello"', b'"message":"world"'])
         self.assertIn("pipeline started: 1 input, 0 filters, 1 output", err)
 
     def test_run_takes_the_file_with_c(self):
-        rc, out, err = self.run_agent(["run", "-c", DEFAULT_CONFIG], stdin=b"hello\n")
+        rc, out, err = self.run_agent(["run", "-c", STDIN_CONFIG], stdin=b"hello\n")
         self.assertEqual(rc, 0, err)
         self.assertEqual(self.json_bodies(out), [b'"message":"hello"'])
 
@@ -56,14 +57,14 @@ class PipelineFileArgument(AgentTestCase):
         # Even the same file twice: which one was meant is not for the agent to guess.
         for command in ("run", "check"):
             with self.subTest(command=command):
-                rc, out, err = self.run_agent([command, "-c", DEFAULT_CONFIG, DEFAULT_CONFIG], stdin=b"x\n")
+                rc, out, err = self.run_agent([command, "-c", STDIN_CONFIG, STDIN_CONFIG], stdin=b"x\n")
                 self.assertEqual(rc, USAGE_ERROR)
                 self.assertEqual(out, b"")
                 self.assertIn(f"{command}: give the pipeline file once, either as the argument or with -c/--config",
                               err)
 
     def test_two_files_as_arguments_is_a_usage_error(self):
-        rc, out, err = self.run_agent(["check", DEFAULT_CONFIG, DEFAULT_CONFIG])
+        rc, out, err = self.run_agent(["check", STDIN_CONFIG, STDIN_CONFIG])
         self.assertEqual(rc, USAGE_ERROR)
         self.assertEqual(out, b"")
         self.assertIn("Run with --help for more information.", err)
