@@ -67,6 +67,11 @@ int run(const BrokerOptions& options) {
       return fail("cannot create topic \"" + topic + "\": " + rd_kafka_err2str(err));
     }
   }
+  // The mock creates any topic a client asks for; an error set on the topic makes every
+  // metadata answer about it UNKNOWN_TOPIC_OR_PART, which is what producers see of a topic
+  // that does not exist on a cluster that does not create topics.
+  for (const std::string& topic : options.missing_topics)
+    rd_kafka_mock_topic_set_error(cluster, topic.c_str(), RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
   const char* bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
   if (!options.bootstrap_file.empty()) {
     const std::string tmp = options.bootstrap_file + ".tmp";

@@ -7,12 +7,14 @@
 namespace logagent::broker {
 
 const char* const kUsage =
-    "usage: logagent-broker [--brokers N] [--partitions M] [--topic NAME]... [--bootstrap-file PATH]\n"
+    "usage: logagent-broker [--brokers N] [--partitions M] [--topic NAME]... [--missing-topic NAME]...\n"
+    "                       [--bootstrap-file PATH]\n"
     "\n"
     "Starts a local Kafka-protocol broker (librdkafka's mock cluster) with N brokers (default 1)\n"
-    "and the topics named (default \"logs\"), each with M partitions (default 3); other topics are\n"
-    "created when first used. Prints the bootstrap address on the first line of standard\n"
-    "output (and into PATH), then runs until SIGTERM or SIGINT.\n"
+    "and the topics named (default \"logs\"), each with M partitions (default 3). Other topics\n"
+    "are created when first used, except those given with --missing-topic: the cluster answers\n"
+    "that they do not exist, as one without auto-create does. Prints the bootstrap address on\n"
+    "the first line of standard output (and into PATH), then runs until SIGTERM or SIGINT.\n"
     "  SIGUSR1  takes every broker down (connections refused and closed)\n"
     "  SIGUSR2  brings every broker back up\n"
     "It keeps about 5 MiB or 100,000 messages per partition: count large runs by high\n"
@@ -62,6 +64,12 @@ std::optional<BrokerOptions> parse_options(int argc, char** argv, std::string* e
       if (!topics_given) o.topics.clear();
       topics_given = true;
       o.topics.emplace_back(value);
+    } else if (arg == "--missing-topic") {
+      if (*value == '\0') {
+        *error = "--missing-topic: a topic name cannot be empty";
+        return std::nullopt;
+      }
+      o.missing_topics.emplace_back(value);
     } else if (arg == "--bootstrap-file") {
       o.bootstrap_file = value;
     } else {
