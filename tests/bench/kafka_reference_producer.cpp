@@ -1,17 +1,18 @@
-// logagent-bench-producer: librdkafka's own producer sending each line of a file as one message, the kafka benchmark's
-// reference.
+// logagent-bench-producer: librdkafka's producer sends each line of a file as a message; the kafka bench's reference.
 //
 // What tests/bench/kafka_throughput.py compares the agent's kafka output with: the plain C API
 // (rdkafka.h) as its documentation shows it, with no more settings than the agent's output
 // makes (the benchmark passes those with -X). The file is mapped and split into lines before
 // the clock starts; the clock runs from rd_kafka_new, through producing every line and waiting
 // for every delivery report, to the end of rd_kafka_destroy: the span of the agent's run
-// after start-up. Prints one JSON line on standard output and exits 0 when every message was
+// after start-up. Its CPU time (every thread, getrusage) is measured over the same span.
+// Prints one JSON line on standard output and exits 0 when every message was
 // delivered, 1 when any failed, 2 on a bad command line or an unreadable file.
 #include <librdkafka/rdkafka.h>
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,6 +170,14 @@ std::vector<std::string_view> split_lines(const MappedFile& file) {
   return lines;
 }
 
+// User and system time of every thread of this process so far.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 bool set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value, std::string* error) {
   char text[512];
   if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), text, sizeof text) != RD_KAFKA_CONF_OK) {
@@ -201,6 +210,7 @@ int run(const Options& o) {
   rd_kafka_conf_set_opaque(conf, &reports);
 
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_seconds();
   char text[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, text, sizeof text);
   if (rk == nullptr) {
@@ -231,13 +241,14 @@ int run(const Options& o) {
   rd_kafka_topic_destroy(topic);
   rd_kafka_destroy(rk);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = cpu_seconds() - cpu_start;
 
   const uint64_t failed = reports.failed + refused;
   std::printf(
       "{\"messages\":%zu,\"seconds\":%.6f,\"msgs_per_s\":%.0f,\"failed\":%llu,\"delivered\":%llu,"
-      "\"queue_full_waits\":%llu,\"payload\":\"%s\",\"librdkafka\":\"%s\"}\n",
+      "\"cpu_seconds\":%.3f,\"queue_full_waits\":%llu,\"payload\":\"%s\",\"librdkafka\":\"%s\"}\n",
       lines.size(), seconds, static_cast<double>(lines.size()) / seconds, static_cast<unsigned long long>(failed),
-      static_cast<unsigned long long>(reports.delivered), static_cast<unsigned long long>(queue_full_waits),
+      static_cast<unsigned long long>(reports.delivered), cpu, static_cast<unsigned long long>(queue_full_waits),
       o.copy ? "copy" : "zero-copy", rd_kafka_version_str());
   if (failed > 0) {
     std::fprintf(stderr, "logagent-bench-producer: %llu messages failed, the first: %s\n",

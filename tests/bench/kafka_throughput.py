@@ -7,7 +7,9 @@ seed) to a file, starts the build's logagent-broker (one broker, --partitions 3,
 
   reference           logagent-bench-producer (tests/bench/kafka_reference_producer.cpp):
                       librdkafka's C API producing each line as one message to topic `ref`,
-                      waiting for every delivery report. Its rate is from its own clock,
+                      waiting for every delivery report; zero-copy (messages point into
+                      the mapped file, as the agent's point into its batches) unless
+                      --payload copy (RD_KAFKA_MSG_F_COPY). Its rate is from its own clock,
                       rd_kafka_new to the end of rd_kafka_destroy (the file is mapped and
                       split before).
   tail -> kafka       logagent run: a tail input (read_from = "beginning", exit_on_eof =
@@ -16,7 +18,7 @@ seed) to a file, starts the build's logagent-broker (one broker, --partitions 3,
 
 Both sides send with acks = 1 and lz4, no key, the partitioner the agent's output uses, and
 librdkafka's defaults for everything else; the reference is given with -X every other
-property the agent's output sets, so both sides run the same configuration (REFERENCE_PROPERTIES).
+property the agent's output sets (REFERENCE_PROPERTIES), so both run the same configuration.
 
 --format raw (default): the agent sends the `message` field's bytes, the same bytes as the
 reference. --format json: the agent sends each event as a JSON value; the reference then
@@ -31,9 +33,11 @@ every message delivered and the same watermark growth. Peak RSS is the agent's o
 VmHWM, sampled every 5 ms. CPU is user + system time of the process (all threads, from
 wait4); the broker's CPU during each run is read from /proc.
 
-Ratios: agent/reference of the median rates, and the median of the per-round ratios (each
+Ratios: agent/reference of the median rates; the median of the per-round ratios (each
 agent run against the reference run just before it), which varies less when the machine's
-speed does. Not a test: figures go to docs/benchmarks.md.
+speed does; and the per-round ratio of messages per CPU second (the reference's CPU from
+getrusage over its timed span), which varies least when other work shares the machine.
+Not a test: figures go to docs/benchmarks.md.
 
   python3 tests/bench/kafka_throughput.py [--build build-rel] [--lines 2000000] [--runs 3]
       [--inputs tail stdin] [--format raw|json] [--payload copy|zero-copy] [--dir DIR]
@@ -191,7 +195,7 @@ def run_reference(producer, ctx, data, payload):
     for name, value in REFERENCE_PROPERTIES.items():
         args += ["-X", f"{name}={value}"]
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wall, _, cpu, code = sample_until_exit(proc)
+    wall, _, _, code = sample_until_exit(proc)
     broker_cpu = ctx.broker.cpu() - broker_cpu
     out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
     if code != 0:
@@ -202,7 +206,7 @@ def run_reference(producer, ctx, data, payload):
     grown = high_watermarks(ctx.kcat, ctx.broker.bootstrap, "ref") - before
     if grown != ctx.lines:
         sys.exit(f"reference producer: topic ref grew by {grown} messages, not {ctx.lines}")
-    return {"seconds": result["seconds"], "wall": wall, "rss": 0, "cpu": cpu, "broker_cpu": broker_cpu,
+    return {"seconds": result["seconds"], "wall": wall, "rss": 0, "cpu": result["cpu_seconds"], "broker_cpu": broker_cpu,
             "queue_full_waits": result["queue_full_waits"]}
 
 
@@ -214,7 +218,7 @@ def write_agent_config(directory, data, source, output, bootstrap, fmt):
         inp = 'type = "stdin"'
     if output == "kafka":
         out = (f'type        = "kafka"\nbrokers     = "{bootstrap}"\ntopic       = "agent"\nformat      = "{fmt}"\n'
-               f'acks        = 1\ncompression = "lz4"')
+               f'acks        = "1"\ncompression = "lz4"')
     else:
         out = 'type   = "stdout"\nformat = "json"'
     with open(path, "w") as f:
@@ -270,6 +274,7 @@ def summary(name, runs, lines, size):
     return {"name": name, "rate": lines / median, "rate_min": lines / max(seconds), "rate_max": lines / min(seconds),
             "mib_s": size / 2**20 / median, "wall": statistics.median(r["wall"] for r in runs),
             "rss": max(r["rss"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
+            "per_cpu": lines / statistics.median(r["cpu"] for r in runs),
             "broker_cpu": statistics.median(r["broker_cpu"] for r in runs)}
 
 
@@ -288,9 +293,9 @@ def main():
                     help="the agent's inputs to measure (none: the reference alone)")
     ap.add_argument("--format", choices=["raw", "json"], default="raw",
                     help="the kafka output's format; json: the reference sends the same JSON lines")
-    ap.add_argument("--payload", choices=["copy", "zero-copy"], default="copy",
-                    help="the reference's messages: copied by librdkafka (RD_KAFKA_MSG_F_COPY, default) or "
-                         "pointing into the mapped file")
+    ap.add_argument("--payload", choices=["copy", "zero-copy"], default="zero-copy",
+                    help="the reference's messages: pointing into the mapped file (default; the agent's output "
+                         "too points librdkafka into its batches) or copied by librdkafka (RD_KAFKA_MSG_F_COPY)")
     ap.add_argument("--kcat", default="kcat")
     ap.add_argument("--dir", help="where the data, configurations and logs go; kept, and its data reused by "
                                    "the next run (default: a temporary directory, removed at the end)")
@@ -343,8 +348,10 @@ def main():
             for s in args.inputs:
                 r = run_agent(binary, agent_configs[s], ctx, s, data)
                 r["ratio"] = ref["seconds"] / r["seconds"]
+                r["cpu_ratio"] = ref["cpu"] / r["cpu"]
                 runs[s].append(r)
-                line += f", {s} {args.lines / r['seconds']:,.0f} msgs/s ({r['ratio']:.2f}x) {r['rss'] / 1024:.1f} MiB"
+                line += (f", {s} {args.lines / r['seconds']:,.0f} msgs/s ({r['ratio']:.2f}x; CPU {r['cpu_ratio']:.2f}x) "
+                         f"{r['rss'] / 1024:.1f} MiB")
             print(line, flush=True)
         for s in args.inputs:
             print(f"{s} -> kafka report: {runs[s][-1]['report'].strip()}")
@@ -352,17 +359,20 @@ def main():
         ref = summary("librdkafka producer (reference)", runs["reference"], args.lines, sent_size)
         rows = [summary(f"logagent {s} -> kafka", runs[s], args.lines, sent_size) for s in args.inputs]
         print()
-        print(f"{'run':<34} {'msgs/s (median)':>16} {'range':^23} {'MiB/s':>7} {'peak RSS':>10} {'wall':>8} "
-              f"{'CPU':>7} {'broker CPU':>10} {'vs ref':>7} {'per round':>9}")
+        print(f"{'run':<32} {'msgs/s (median)':>15} {'range':^21} {'MiB/s':>6} {'peak RSS':>9} {'wall':>7} "
+              f"{'CPU':>6} {'broker':>6} {'msgs/CPU-s':>10} {'vs ref':>6} {'rounds':>6} {'CPU vs ref':>10}")
         for s, row in zip([None] + args.inputs, [ref] + rows):
             rss = f"{row['rss'] / 1024:.1f} MiB" if s else "-"
             ratio = f"{row['rate'] / ref['rate']:.2f}x" if s else "-"
             per_round = f"{statistics.median(r['ratio'] for r in runs[s]):.2f}x" if s else "-"
-            print(f"{row['name']:<34} {row['rate']:>16,.0f} {row['rate_min']:>11,.0f}-{row['rate_max']:<11,.0f} "
-                  f"{row['mib_s']:>7,.0f} {rss:>10} {row['wall']:>6.2f} s {row['cpu']:>5.2f} s {row['broker_cpu']:>8.2f} s "
-                  f"{ratio:>7} {per_round:>9}")
-        print("(reference rate from its own clock, rd_kafka_new to rd_kafka_destroy; agent rate from its wall time, "
-              "start to exit; MiB/s of message bytes sent)")
+            per_cpu = f"{statistics.median(r['cpu_ratio'] for r in runs[s]):.2f}x" if s else "-"
+            print(f"{row['name']:<32} {row['rate']:>15,.0f} {row['rate_min']:>10,.0f}-{row['rate_max']:<10,.0f} "
+                  f"{row['mib_s']:>6,.0f} {rss:>9} {row['wall']:>5.2f} s {row['cpu']:>4.2f} s {row['broker_cpu']:>4.2f} s "
+                  f"{row['per_cpu']:>10,.0f} {ratio:>6} {per_round:>6} {per_cpu:>10}")
+        print("vs ref: ratio of the median rates; rounds: median of each round's ratio; CPU vs ref: median of each "
+              "round's ratio of messages per CPU second.\nReference rate and CPU from its own clock and getrusage, "
+              "rd_kafka_new to rd_kafka_destroy; agent rate from its wall time, start to exit, and CPU of the whole "
+              "process; broker: the broker's CPU during the run; MiB/s of message bytes sent.")
         load = os.getloadavg()
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     finally:
