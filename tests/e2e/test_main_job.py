@@ -129,6 +129,16 @@ class ShippedKafkaPipelines(AgentTestCase):
         self.assertEqual(proc.stdout.decode(), config + ": OK (1 input, 0 filters, 1 output)\n")
         self.assertNotIn("not-a-real-secret", proc.stderr.decode())
 
+    def test_the_cluster_pipeline_is_refused_without_its_password(self):
+        config = os.path.join(SOURCE_DIR, "configs", "kafka.toml")
+        env = self.env()
+        env.pop("KAFKA_PASSWORD", None)
+        proc = subprocess.run([BIN, "check", config], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('option "rdkafka.sasl.password": environment variable "KAFKA_PASSWORD" is not set',
+                      proc.stderr.decode())
+
 
 if __name__ == "__main__":
     unittest.main()
