@@ -18,7 +18,20 @@ SourcePosition option_position(const ComponentConfig& component, std::string_vie
   if (option == "match" && component.kind != LOGAGENT_KIND_INPUT) return component.match_where;
   if (option == "id") return component.id_where;
   auto it = component.options.find(option);
-  return it == component.options.end() ? component.where : it->second.where;
+  if (it != component.options.end()) return it->second.where;
+  // "TABLE.KEY": an item of a table option. Option names hold no dots, keys may
+  // ("rdkafka.linger.ms"), so the first dot ends the option's name.
+  const size_t dot = option.find('.');
+  if (dot == std::string_view::npos) return component.where;
+  it = component.options.find(option.substr(0, dot));
+  if (it == component.options.end()) return component.where;
+  const OptionValue& table = it->second;
+  if (table.type != LOGAGENT_OPTION_STRING_TABLE) return component.where;
+  const std::string_view key = option.substr(dot + 1);
+  for (size_t i = 0; i < table.items.size() && i < table.item_where.size(); ++i) {
+    if (table.items[i].first == key) return table.item_where[i];
+  }
+  return table.where;  // a key the table does not hold: the table itself
 }
 
 }  // namespace logagent::core

@@ -59,7 +59,9 @@ struct ComponentConfig {
 
 // Where `option` of the component was written, or the component's section when it was not
 // set (a default, or absent): for errors that point at an option, such as a plugin's
-// create refusing one (host set_option_error).
+// create refusing one (host set_option_error). "TABLE.KEY" names the item KEY of the table
+// option TABLE (KEY may hold dots): its value's position, or the table's when the table
+// holds no such key.
 SourcePosition option_position(const ComponentConfig& component, std::string_view option);
 
 struct PipelineConfig {

@@ -82,6 +82,40 @@ std::optional<std::string> choice_problem(const logagent_option& option, const s
   return message + did_you_mean(value, candidates);
 }
 
+// True when a choice is the decimal text of an integer ("0", "-1"), so that a bare TOML
+// integer may select it: `acks = 1` reads as well as `acks = "1"`.
+bool has_integer_choice(const std::vector<std::string_view>& choices) {
+  for (std::string_view c : choices) {
+    int64_t n = 0;
+    auto [ptr, ec] = std::from_chars(c.data(), c.data() + c.size(), n);
+    if (ec == std::errc{} && ptr == c.data() + c.size() && std::to_string(n) == c) return true;
+  }
+  return false;
+}
+
+// A table item's value as the text the plugin reads: a string as written, a number or a
+// boolean as it would be spelled in a property string of a client library (5, 1.5, false).
+// nullopt for arrays, tables, dates and non-finite floats.
+std::optional<std::string> table_item_text(const toml::node& item) {
+  if (const auto* s = item.as_string()) return s->get();
+  if (const auto* i = item.as_integer()) return std::to_string(i->get());
+  if (const auto* b = item.as_boolean()) return std::string(b->get() ? "true" : "false");
+  if (const auto* f = item.as_floating_point()) {
+    const double v = f->get();
+    if (!std::isfinite(v)) return std::nullopt;
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);  // shortest text that reads back the same
+    if (ec == std::errc{}) return std::string(buffer, end);
+  }
+  return std::nullopt;
+}
+
+// Where a value was written, for items of lists and tables.
+SourcePosition source_position(const toml::node& node) {
+  const toml::source_region& source = node.source();
+  return SourcePosition{source.path ? *source.path : std::string(), source.begin.line, source.begin.column};
+}
+
 // The problem with an option's choices, phrased after `option "x" of plugin "p" `.
 std::optional<std::string> choices_problem(const logagent_option& o) {
   if (o.choices == nullptr) return std::nullopt;
@@ -268,7 +302,7 @@ std::string expected_text(const logagent_option& option) {
       what = "an array of strings";
       break;
     case LOGAGENT_OPTION_STRING_TABLE:
-      what = "a table of strings such as { key = \"value\" }";
+      what = "a table of strings, numbers or booleans such as { key = \"value\" }";
       break;
     default:
       what = "a value";
@@ -299,6 +333,15 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       if (is_default) {
         out.text = default_text;
         return std::nullopt;
+      }
+      if (node->is_integer() && option.choices != nullptr) {
+        const std::vector<std::string_view> choices = option_choices(option);
+        if (has_integer_choice(choices)) {
+          out.text = std::to_string(node->as_integer()->get());
+          if (std::find(choices.begin(), choices.end(), out.text) != choices.end()) return std::nullopt;
+          // Unquoted, as written; no "did you mean": one digit is close to every other.
+          return "expected one of " + quoted_list(choices) + (option.secret ? "" : ", got " + out.text);
+        }
       }
       if (!node->is_string()) return wrong();
       out.text = node->as_string()->get();
@@ -373,6 +416,7 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
         if (!item.is_string())
           return "expected " + expected_text(option) + ", item " + std::to_string(i) + " is " + toml_type_name(item);
         out.items.emplace_back(std::string{}, item.as_string()->get());
+        out.item_where.push_back(source_position(item));
       }
       return std::nullopt;
     }
@@ -384,9 +428,21 @@ std::optional<std::string> convert_option(const logagent_option& option, const t
       const toml::table* table = node->as_table();
       if (table == nullptr) return wrong();
       for (const auto& [key, item] : *table) {
-        if (!item.is_string())
-          return "expected " + expected_text(option) + ", " + quoted(key.str()) + " is " + toml_type_name(item);
-        out.items.emplace_back(std::string(key.str()), item.as_string()->get());
+        std::optional<std::string> text = table_item_text(item);
+        if (!text) {
+          std::string problem = "expected " + expected_text(option) + ", " + quoted(key.str()) + " is ";
+          if (item.is_floating_point()) return problem + "not a finite number";
+          problem += toml_type_name(item);
+          // `{ linger.ms = 5 }` is the nested table { linger = { ms = 5 } } in TOML.
+          const toml::table* nested = item.as_table();
+          if (nested != nullptr && !nested->empty()) {
+            const std::string dotted = std::string(key.str()) + "." + std::string(nested->begin()->first.str());
+            problem += " (write a key that holds dots in quotes: " + quoted(dotted) + " = ...)";
+          }
+          return problem;
+        }
+        out.items.emplace_back(std::string(key.str()), std::move(*text));
+        out.item_where.push_back(source_position(item));
       }
       return std::nullopt;
     }

@@ -25,6 +25,7 @@ struct OptionValue {
   bool boolean = false;
   std::string text;                                        // STRING
   std::vector<std::pair<std::string, std::string>> items;  // LIST (keys empty) and TABLE
+  std::vector<SourcePosition> item_where;                  // where items[i] was written
   SourcePosition where;                                    // of the value; of the section when it is a default
 };
 
@@ -50,7 +51,11 @@ std::vector<std::string_view> option_choices(const logagent_option& option);
 
 // Converts a TOML value (or, with node == nullptr, the option's default text) to an option
 // value. Returns a message saying what was expected, or nullopt on success. Choices and
-// ranges are not checked here (constraint_problem). A secret's value is never echoed.
+// ranges are checked by constraint_problem, with one exception: a STRING option whose
+// choices include the decimal text of an integer ("0", "1", "all") takes a bare TOML
+// integer as that text, and refuses here an integer that is no choice. A STRING_TABLE's
+// integers, floats and booleans become their text (5 -> "5", 1.5 -> "1.5", false ->
+// "false"). A secret's value is never echoed.
 std::optional<std::string> convert_option(const logagent_option& option, const toml::node* node, OptionValue& out);
 
 // Why a converted value breaks the option's choices or range, e.g.

@@ -171,5 +171,49 @@ class CountsInTheOkLine(AgentTestCase):
         self.assertTrue(err.endswith(config + ": 2 errors\n"), err)
 
 
+class EnvironmentVariables(AgentTestCase):
+    """${NAME} and ${NAME:-fallback} in a pipeline file, from the agent's own environment."""
+
+    PIPELINE = """
+        [[inputs]]
+        type = "stdin"
+
+        [[filters]]
+        type = "fixture_set_field"
+        name = "level"
+        value = "${LOGAGENT_E2E_LEVEL}"
+
+        [[outputs]]
+        type = "stdout"
+        format = "${LOGAGENT_E2E_FORMAT:-json}"
+        """
+
+    def agent(self, args, variables, stdin=b""):
+        return self.run_agent(args, stdin=stdin, plugin_path=os.path.join(FIXTURES, "set_field"), variables=variables)
+
+    def test_run_and_check_with_the_variables_set(self):
+        config = self.write_config(self.PIPELINE)
+        variables = {"LOGAGENT_E2E_LEVEL": "warn", "LOGAGENT_E2E_FORMAT": None}
+        rc, out, err = self.agent(["check", config], variables)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.decode(), config + ": OK (1 input, 1 filter, 1 output)\n")
+        rc, out, err = self.agent(["run", config], variables, stdin=b"hello\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"hello","level":"warn"'])
+        # The fallback gives way to a value.
+        rc, out, err = self.agent(["run", config], dict(variables, LOGAGENT_E2E_FORMAT="raw"), stdin=b"hello\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, b"hello\n")
+
+    def test_check_with_a_variable_unset(self):
+        config = self.write_config(self.PIPELINE)
+        rc, out, err = self.agent(["check", config], {"LOGAGENT_E2E_LEVEL": None})
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, b"")
+        self.assertEqual(err, config + ':8:9: filters[0] (type "fixture_set_field"): option "value": environment '
+                              'variable "LOGAGENT_E2E_LEVEL" is not set (write ${LOGAGENT_E2E_LEVEL:-fallback} for a '
+                              'default)\n' + config + ": 1 error\n")
+
+
 if __name__ == "__main__":
     unittest.main()

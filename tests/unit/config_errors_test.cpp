@@ -3,6 +3,7 @@
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "config/pipeline_config.hpp"
+#include "config_test_support.hpp"
 #include "plugin/option_schema.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -24,12 +25,11 @@
 
 namespace fs = std::filesystem;
 using namespace logagent::core;
+using namespace logagent::core::config_test;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 namespace {
-
-constexpr const char* kFile = "test.toml";
 
 // A plugin folder holding exactly the three built-in plugins (as links to the build's
 // files), so "known inputs: ..." lists do not change when more plugins are built.
@@ -89,55 +89,7 @@ const PluginRegistry& builtins_and_wide() {
   return registry;
 }
 
-// One line per argument, so line N of the file is the N-th argument.
-std::string lines(std::initializer_list<std::string_view> ls) {
-  std::string text;
-  for (auto l : ls) {
-    text += l;
-    text += '\n';
-  }
-  return text;
-}
-
-struct Loaded {
-  bool parsed = false;
-  PipelineConfig config;
-  ConfigErrors errors;
-};
-
-Loaded load(std::string_view text, const PluginRegistry& registry = builtins()) {
-  Loaded r;
-  r.config.file = kFile;
-  auto doc = parse_config_text(text, kFile, r.errors);
-  if (!doc) return r;
-  r.parsed = true;
-  r.config.service = read_service(*doc, r.errors);
-  read_components(*doc, registry, r.config, r.errors);
-  check_routes(r.config, r.errors);
-  return r;
-}
-
-std::string dump(const ConfigErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "  " + e.to_string() + "\n";
-  return out;
-}
-
-void expect_error(const ConfigError& e, uint32_t line, uint32_t column, std::string_view section,
-                  std::string_view message) {
-  EXPECT_EQ(e.where.file, kFile);
-  EXPECT_EQ(e.where.line, line) << e.to_string();
-  EXPECT_EQ(e.where.column, column) << e.to_string();
-  EXPECT_EQ(e.section, section) << e.to_string();
-  EXPECT_EQ(e.message, message) << e.to_string();
-}
-
-// Expects exactly one error, with this position, section and message.
-void expect_only_error(const Loaded& r, uint32_t line, uint32_t column, std::string_view section,
-                       std::string_view message) {
-  ASSERT_EQ(r.errors.size(), 1u) << dump(r.errors);
-  expect_error(r.errors[0], line, column, section, message);
-}
+Loaded load(std::string_view text, const PluginRegistry& registry = builtins()) { return load_config(text, registry); }
 
 const std::string kOutputs = "[[outputs]]\ntype = \"stdout\"\n";
 

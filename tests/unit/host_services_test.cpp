@@ -85,6 +85,23 @@ TEST_F(ConfigGetters, AGetterOfAnotherTypeGivesTheFallback) {
   EXPECT_TRUE(c.get_table("paths").empty());
 }
 
+// What TOML wrote as numbers and booleans in a table reaches the plugin as the text a
+// client library's property string would hold.
+TEST(ConfigTable, ScalarsReadBackAsText) {
+  auto doc = toml::parse(
+      R"(rdkafka = { "linger.ms" = 5, "enable.ssl.certificate.verification" = false, "acks" = "all", "x" = 1.5 })");
+  const logagent_option option = logagent::option("rdkafka", LOGAGENT_OPTION_STRING_TABLE);
+  OptionValue table;
+  ASSERT_EQ(logagent::core::convert_option(option, doc.get("rdkafka"), table), std::nullopt);
+  ComponentConfig component;
+  component.options.emplace("rdkafka", table);
+  logagent_config raw{&component};
+  const logagent::Config c(logagent::core::host_table(), &raw);
+  EXPECT_EQ(c.get_table("rdkafka"),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"acks", "all"}, {"enable.ssl.certificate.verification", "false"}, {"linger.ms", "5"}, {"x", "1.5"}}));
+}
+
 TEST(InternKey, AFullRegistryGivesNoKeyInsteadOfThrowing) {
   logagent::core::KeyRegistry keys;
   logagent_context ctx;
@@ -154,6 +171,16 @@ TEST(OptionError, PointsTheErrorAtTheOption) {
   EXPECT_EQ(ctx.error_option, "pattern");
   host->set_error(&ctx, logagent_str{"other", 5});
   EXPECT_EQ(ctx.error_option, "");
+}
+
+TEST(OptionError, AnItemOfATableIsNamedWhole) {
+  // "TABLE.KEY", the key holding dots of its own: the core finds the item (option_position).
+  logagent_context ctx;
+  const std::string option = "rdkafka.linger.ms";
+  logagent::core::host_table()->set_option_error(&ctx, logagent_str{option.data(), option.size()},
+                                                 logagent_str{"must be at most 900000", 22});
+  EXPECT_EQ(ctx.error_option, "rdkafka.linger.ms");
+  EXPECT_EQ(ctx.error, "must be at most 900000");
 }
 
 TEST(State, OutsideAPipelineThereIsNoStateFolder) {

@@ -164,7 +164,12 @@ typedef enum logagent_option_type {
   LOGAGENT_OPTION_DURATION = 5,    /* "250ms", "5s", "1m"; a bare integer is seconds. Read as INT ns. */
   LOGAGENT_OPTION_SIZE = 6,        /* "64KiB", "1MiB"; a bare integer is bytes. Read as INT bytes. */
   LOGAGENT_OPTION_STRING_LIST = 7, /* array of strings; read with config_count/config_item */
-  LOGAGENT_OPTION_STRING_TABLE = 8 /* inline table of string values; config_count/config_item */
+  /* Table whose values are strings, integers, floats or booleans, read with config_get
+   * (the item count) and config_item, always as text, as a client library's property
+   * string is written: { "linger.ms" = 5, "enable.ssl.certificate.verification" = false,
+   * "acks" = "all" } gives "5", "false" and "all"; 1.5 gives "1.5". Arrays, tables, dates
+   * and non-finite floats as values are refused. A key that holds dots is quoted. */
+  LOGAGENT_OPTION_STRING_TABLE = 8
 } logagent_option_type;
 
 /* One option. OWNERSHIP/LIFETIME: static storage of the plugin library. The table is an
@@ -181,7 +186,9 @@ typedef struct logagent_option {
   const char* doc;     /* one line */
   const char* example; /* a TOML right-hand side, e.g. "\"json\"" or "[\"a\", \"b\"]"; may be NULL */
   /* STRING and STRING_LIST: the only values allowed, a NULL-terminated array; NULL allows
-   * any. `logagent check` answers "expected one of ..." for anything else. */
+   * any. `logagent check` answers "expected one of ..." for anything else. When a STRING
+   * option's choices include the decimal text of an integer ({"-1", "0", "1", "all"}), a
+   * bare TOML integer is accepted too and read as that text: `acks = 1` gives "1". */
   const char* const* choices;
   /* INT, FLOAT, DURATION and SIZE: the smallest and largest value allowed, written like
    * default_value ("1", "0.5", "10ms", "1KiB"); NULL for no bound. */
@@ -311,7 +318,10 @@ typedef struct logagent_host {
 
   /* --- diagnostics that point at the configuration --- */
   /* As set_error, but the host reports the error at the line and column of option
-   * `option` (for example a regex that does not compile points at `pattern`). */
+   * `option` (for example a regex that does not compile points at `pattern`). For one item
+   * of a STRING_TABLE option, name it "TABLE.KEY" (the key may hold dots of its own:
+   * "rdkafka.linger.ms"): the error points at that item's value, or at the table when it
+   * holds no such key. The message reads `option "TABLE.KEY": ...`. */
   void (*set_option_error)(logagent_context* ctx, logagent_str option, logagent_str message);
   /* The instance cannot work any more (stdout closed, credentials refused for good): the
    * host logs `message` once, stops every input, lets the batches in flight finish (the
