@@ -40,9 +40,42 @@ const logagent_option* find_in(const std::vector<const logagent_option*>& option
   return nullptr;
 }
 
-// Validates the keys of `table` against `schema`: unknown keys, types, choices, ranges,
-// required options. Returns the converted values, defaults applied for absent options.
-std::map<std::string, OptionValue, std::less<>> read_options(const std::string& file, const toml::table& table,
+void report_unset_in(const UnsetVariables& unset, const std::string& file, const toml::node& node,
+                     const std::string& option, const std::string& item, const std::string& section,
+                     ConfigErrors& errors, bool& found) {
+  if (node.is_string()) {
+    auto it = unset.find(unset_key(node));
+    if (it == unset.end()) return;
+    found = true;
+    for (const std::string& name : it->second) {
+      errors.push_back(
+          {position(file, node), section, "option " + in_quotes(option) + ": " + item + unset_variable_message(name)});
+    }
+  } else if (const toml::array* array = node.as_array()) {
+    for (size_t i = 0; i < array->size(); ++i)
+      report_unset_in(unset, file, *array->get(i), option, "item " + std::to_string(i) + ": ", section, errors, found);
+  } else if (const toml::table* table = node.as_table()) {
+    // Named as a plugin names a table's item in set_option_error: "rdkafka.linger.ms".
+    for (const auto& [key, value] : *table)
+      report_unset_in(unset, file, value, option + "." + std::string(key.str()), item, section, errors, found);
+  }
+}
+
+// Reports, at each string, the unset variables it names (a list item as "item N: ", a
+// table's value as option "TABLE.KEY"). True when there was one: the value is then not
+// validated, since what it would have been is unknown.
+bool report_unset(const UnsetVariables& unset, const std::string& file, const toml::node& value,
+                  const std::string& option, const std::string& section, ConfigErrors& errors) {
+  bool found = false;
+  if (!unset.empty()) report_unset_in(unset, file, value, option, "", section, errors, found);
+  return found;
+}
+
+// Validates the keys of `table` against `schema`: unknown keys, unset environment
+// variables, types, choices, ranges, required options. Returns the converted values,
+// defaults applied for absent options.
+std::map<std::string, OptionValue, std::less<>> read_options(const std::string& file, const UnsetVariables& unset,
+                                                             const toml::table& table,
                                                              const std::vector<const logagent_option*>& schema,
                                                              const std::string& section, ConfigErrors& errors) {
   std::map<std::string, OptionValue, std::less<>> values;
@@ -54,6 +87,7 @@ std::map<std::string, OptionValue, std::less<>> read_options(const std::string& 
                         "unknown option " + in_quotes(key.str()) + did_you_mean(key.str(), option_names(schema))});
       continue;
     }
+    if (report_unset(unset, file, node, std::string(key.str()), section, errors)) continue;
     OptionValue value;
     std::optional<std::string> problem = convert_option(*option, &node, value);
     if (!problem) problem = constraint_problem(*option, value);
@@ -215,9 +249,10 @@ const std::vector<logagent_option>& service_options() {
 }
 
 std::optional<ConfigDocument> parse_config_text(std::string_view text, const std::string& file_name,
-                                                ConfigErrors& errors) {
+                                                ConfigErrors& errors, const EnvironmentLookup& environment) {
   try {
-    ConfigDocument doc{file_name, toml::parse(text, file_name)};
+    ConfigDocument doc{file_name, toml::parse(text, file_name), {}};
+    substitute_environment(doc.root, environment, doc.unset);
     return doc;
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
@@ -227,7 +262,8 @@ std::optional<ConfigDocument> parse_config_text(std::string_view text, const std
   }
 }
 
-std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors) {
+std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors,
+                                                const EnvironmentLookup& environment) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     errors.push_back({SourcePosition{file.string(), 0, 0}, "",
@@ -236,7 +272,7 @@ std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& fil
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config_text(text.str(), file.string(), errors);
+  return parse_config_text(text.str(), file.string(), errors, environment);
 }
 
 ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
@@ -259,7 +295,7 @@ ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
   }
   std::vector<const logagent_option*> schema;
   for (const auto& o : service_options()) schema.push_back(&o);
-  auto values = read_options(doc.file, *table, schema, "service", errors);
+  auto values = read_options(doc.file, doc.unset, *table, schema, "service", errors);
   const std::string section = "service";
   auto positive = [](const OptionValue& v) -> std::optional<std::string> {
     if (v.integer > 0) return std::nullopt;
@@ -292,7 +328,7 @@ std::vector<PluginName> needed_plugins(const ConfigDocument& doc) {
     if (array == nullptr) continue;
     for (const toml::node& table : *array) {
       const toml::node* type = table.as_table()->get("type");
-      if (type == nullptr || !type->is_string()) continue;
+      if (type == nullptr || !type->is_string() || doc.unset.contains(unset_key(*type))) continue;
       const std::string& name = type->as_string()->get();
       if (std::none_of(needed.begin(), needed.end(),
                        [&](const PluginName& p) { return p.kind == kind && p.name == name; }))
@@ -334,6 +370,7 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       std::string label = section + "[" + std::to_string(i) + "]";
 
       const toml::node* type_node = table.get("type");
+      if (type_node != nullptr && report_unset(doc.unset, doc.file, *type_node, "type", label, errors)) continue;
       if (type_node == nullptr || !type_node->is_string()) {
         errors.push_back({type_node ? position(doc.file, *type_node) : component.where, label,
                           "option \"type\": expected a string naming the " + std::string(kind_name(kind)) +
@@ -372,7 +409,7 @@ void read_components(const ConfigDocument& doc, const PluginRegistry& registry, 
       for (const auto& o : component.library->options()) {
         if (find_in(schema, o.name) == nullptr) schema.push_back(&o);
       }
-      auto values = read_options(doc.file, table, schema, label, errors);
+      auto values = read_options(doc.file, doc.unset, table, schema, label, errors);
       auto take = [&](std::string_view name) -> std::optional<OptionValue> {
         auto it = values.find(name);
         if (it == values.end()) return std::nullopt;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config_error.hpp"
+#include "config/environment.hpp"
 #include "config/pipeline_config.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -16,13 +17,20 @@ namespace logagent::core {
 // A parsed file: the TOML tree keeps source positions for every later error.
 struct ConfigDocument {
   std::string file;
-  toml::table root;
+  toml::table root;  // environment variables already substituted in its string values
+  // Values naming an unset variable, left as written: reported by read_service and
+  // read_components with the section and option they belong to, and then not validated.
+  UnsetVariables unset;
 };
 
-// Errors are appended, never thrown: one pass reports everything wrong with a file.
-std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors);
+// Errors are appended, never thrown: one pass reports everything wrong with a file. Every
+// string value has its ${NAME} references replaced (see expand_environment), from
+// `environment`, before anything validates it.
+std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& file, ConfigErrors& errors,
+                                                const EnvironmentLookup& environment = process_environment);
 std::optional<ConfigDocument> parse_config_text(std::string_view text, const std::string& file_name,
-                                                ConfigErrors& errors);
+                                                ConfigErrors& errors,
+                                                const EnvironmentLookup& environment = process_environment);
 
 // The options of [service], validated with the same machinery as plugin options.
 const std::vector<logagent_option>& service_options();

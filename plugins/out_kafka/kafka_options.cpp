@@ -135,7 +135,10 @@ KafkaOptions read_options(const Config& config) {
   conf.set("brokers", "client.id", "logagent");
   // Retries inside librdkafka neither duplicate nor reorder with it; it needs acks = all.
   if (acks == "all" && !idempotence_set) conf.set("acks", "enable.idempotence", "true");
-  for (const auto& [name, value] : passthrough) conf.set("rdkafka." + name, name, value);
+  for (const auto& [name, value] : passthrough) {
+    conf.set("rdkafka." + name, name, value);
+    o.passthrough.push_back(name);
+  }
   o.conf = conf.take();
   return o;
 }

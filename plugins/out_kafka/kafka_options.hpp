@@ -33,6 +33,8 @@ struct KafkaOptions {
   std::vector<std::pair<std::string, std::string>> headers;  // header name, field name
   // Every librdkafka property, checked by librdkafka as it was set. Callbacks are not set.
   ConfPtr conf;
+  // The properties of the rdkafka table, to point an error that names one at its line.
+  std::vector<std::string> passthrough;
 };
 
 // Throws OptionError naming the option (for the rdkafka table, "rdkafka.<property>") when a

@@ -75,7 +75,17 @@ class KafkaOutput final : public Output, private ProducerEvents {
     for (const auto& [name, field] : options_.headers) headers_.push_back({name, host.intern(field)});
     // `logagent check` creates the instance too: librdkafka judges the configuration here,
     // but the producer, which connects, starts with the first batch.
-    Producer::check(options_.conf.get());
+    try {
+      Producer::check(options_.conf.get());
+    } catch (const ConfigError& e) {
+      // librdkafka judges the properties together ("ssl.ca.location failed: ..."): point at
+      // the one its message names, when the rdkafka table has it.
+      const std::string_view text = e.what();
+      for (const std::string& name : options_.passthrough) {
+        if (text.find(name) != std::string_view::npos) throw OptionError("rdkafka." + name, e.what());
+      }
+      throw;
+    }
   }
 
   Status write(const BatchView& batch, logagent_token* token) override {

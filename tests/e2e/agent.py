@@ -36,17 +36,23 @@ class AgentTestCase(unittest.TestCase):
     def bin(self):
         return BIN
 
-    def env(self, plugin_path=None):
+    def env(self, plugin_path=None, variables=None):
+        """The test's environment for the agent; `variables` are set (a value None unsets one)."""
         e = dict(os.environ)
         e.pop("LOGAGENT_PLUGIN_PATH", None)
         if plugin_path:
             e["LOGAGENT_PLUGIN_PATH"] = plugin_path
+        for name, value in (variables or {}).items():
+            if value is None:
+                e.pop(name, None)
+            else:
+                e[name] = value
         return e
 
-    def run_agent(self, args, stdin=b"", plugin_path=None, timeout=300):
+    def run_agent(self, args, stdin=b"", plugin_path=None, timeout=300, variables=None):
         """Runs logagent to completion; returns (exit status, stdout bytes, stderr text)."""
         proc = subprocess.run([BIN] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=self.env(plugin_path), timeout=timeout)
+                              env=self.env(plugin_path, variables), timeout=timeout)
         return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
     def run_pipeline(self, config_text, stdin=b"", plugin_path=None, timeout=300):

@@ -5,33 +5,34 @@ import unittest
 
 from agent import AgentTestCase, FIXTURES, SOURCE_DIR, stdin_stdout
 
-DEFAULT_CONFIG = os.path.join(SOURCE_DIR, "configs", "default.toml")
+# The stdin example: these tests are about the command line, and feed the pipeline themselves.
+STDIN_CONFIG = os.path.join(SOURCE_DIR, "configs", "stdin-stdout.toml")
 
 USAGE_ERROR = 1
 
 
 class PipelineFileArgument(AgentTestCase):
     def test_check_takes_the_file_as_its_argument(self):
-        rc, out, err = self.run_agent(["check", DEFAULT_CONFIG])
+        rc, out, err = self.run_agent(["check", STDIN_CONFIG])
         self.assertEqual(rc, 0, err)
-        self.assertEqual(out.decode(), DEFAULT_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
+        self.assertEqual(out.decode(), STDIN_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
 
     def test_check_takes_the_file_with_c_or_config(self):
         for flag in ("-c", "--config"):
             with self.subTest(flag=flag):
-                rc, out, err = self.run_agent(["check", flag, DEFAULT_CONFIG])
+                rc, out, err = self.run_agent(["check", flag, STDIN_CONFIG])
                 self.assertEqual(rc, 0, err)
-                self.assertEqual(out.decode(), DEFAULT_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
+                self.assertEqual(out.decode(), STDIN_CONFIG + ": OK (1 input, 0 filters, 1 output)\n")
 
     def test_run_takes_the_file_as_its_argument(self):
-        # The README's first command, with the file as people type it.
-        rc, out, err = self.run_agent(["run", DEFAULT_CONFIG], stdin=b"hello\nworld\n")
+        # As the README's stdin example has it, with the file as people type it.
+        rc, out, err = self.run_agent(["run", STDIN_CONFIG], stdin=b"hello\nworld\n")
         self.assertEqual(rc, 0, err)
         self.assertEqual(self.json_bodies(out), [b'"message":"hello"', b'"message":"world"'])
         self.assertIn("pipeline started: 1 input, 0 filters, 1 output", err)
 
     def test_run_takes_the_file_with_c(self):
-        rc, out, err = self.run_agent(["run", "-c", DEFAULT_CONFIG], stdin=b"hello\n")
+        rc, out, err = self.run_agent(["run", "-c", STDIN_CONFIG], stdin=b"hello\n")
         self.assertEqual(rc, 0, err)
         self.assertEqual(self.json_bodies(out), [b'"message":"hello"'])
 
@@ -56,14 +57,14 @@ class PipelineFileArgument(AgentTestCase):
         # Even the same file twice: which one was meant is not for the agent to guess.
         for command in ("run", "check"):
             with self.subTest(command=command):
-                rc, out, err = self.run_agent([command, "-c", DEFAULT_CONFIG, DEFAULT_CONFIG], stdin=b"x\n")
+                rc, out, err = self.run_agent([command, "-c", STDIN_CONFIG, STDIN_CONFIG], stdin=b"x\n")
                 self.assertEqual(rc, USAGE_ERROR)
                 self.assertEqual(out, b"")
                 self.assertIn(f"{command}: give the pipeline file once, either as the argument or with -c/--config",
                               err)
 
     def test_two_files_as_arguments_is_a_usage_error(self):
-        rc, out, err = self.run_agent(["check", DEFAULT_CONFIG, DEFAULT_CONFIG])
+        rc, out, err = self.run_agent(["check", STDIN_CONFIG, STDIN_CONFIG])
         self.assertEqual(rc, USAGE_ERROR)
         self.assertEqual(out, b"")
         self.assertIn("Run with --help for more information.", err)
@@ -169,6 +170,50 @@ class CountsInTheOkLine(AgentTestCase):
         rc, out, err = self.run_agent(["check", config])
         self.assertEqual(rc, 1)
         self.assertTrue(err.endswith(config + ": 2 errors\n"), err)
+
+
+class EnvironmentVariables(AgentTestCase):
+    """${NAME} and ${NAME:-fallback} in a pipeline file, from the agent's own environment."""
+
+    PIPELINE = """
+        [[inputs]]
+        type = "stdin"
+
+        [[filters]]
+        type = "fixture_set_field"
+        name = "level"
+        value = "${LOGAGENT_E2E_LEVEL}"
+
+        [[outputs]]
+        type = "stdout"
+        format = "${LOGAGENT_E2E_FORMAT:-json}"
+        """
+
+    def agent(self, args, variables, stdin=b""):
+        return self.run_agent(args, stdin=stdin, plugin_path=os.path.join(FIXTURES, "set_field"), variables=variables)
+
+    def test_run_and_check_with_the_variables_set(self):
+        config = self.write_config(self.PIPELINE)
+        variables = {"LOGAGENT_E2E_LEVEL": "warn", "LOGAGENT_E2E_FORMAT": None}
+        rc, out, err = self.agent(["check", config], variables)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.decode(), config + ": OK (1 input, 1 filter, 1 output)\n")
+        rc, out, err = self.agent(["run", config], variables, stdin=b"hello\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.json_bodies(out), [b'"message":"hello","level":"warn"'])
+        # The fallback gives way to a value.
+        rc, out, err = self.agent(["run", config], dict(variables, LOGAGENT_E2E_FORMAT="raw"), stdin=b"hello\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, b"hello\n")
+
+    def test_check_with_a_variable_unset(self):
+        config = self.write_config(self.PIPELINE)
+        rc, out, err = self.agent(["check", config], {"LOGAGENT_E2E_LEVEL": None})
+        self.assertEqual(rc, 1)
+        self.assertEqual(out, b"")
+        self.assertEqual(err, config + ':8:9: filters[0] (type "fixture_set_field"): option "value": environment '
+                              'variable "LOGAGENT_E2E_LEVEL" is not set (write ${LOGAGENT_E2E_LEVEL:-fallback} for a '
+                              'default)\n' + config + ": 1 error\n")
 
 
 if __name__ == "__main__":

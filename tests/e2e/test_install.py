@@ -1,15 +1,18 @@
 """The installed tree: the agent finds its plugins next to itself, the installed default
-pipeline tells how to run it by its installed path, and a third-party plugin builds against
-the installed SDK with find_package(logagent_sdk)."""
+pipeline tells how to run it by its installed path and reads the installed sample logs, and
+a third-party plugin builds against the installed SDK with find_package(logagent_sdk)."""
+import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import unittest
 
 from agent import AgentTestCase, SOURCE_DIR, BIN
 
 BUILD_DIR = os.path.dirname(BIN)
+KCAT = shutil.which("kcat") or shutil.which("kafkacat")
 
 
 class InstalledTree(AgentTestCase):
@@ -24,14 +27,17 @@ class InstalledTree(AgentTestCase):
         self.assertRegex(out, r"(?m)^input\s+stdin\s")
         self.assertRegex(out, r"(?m)^output\s+stdout\s")
 
-        # The installed default pipeline suggests a command with its installed path, and it works.
+        # The installed default pipeline suggests a command with its installed path, and it works
+        # from anywhere: it reads the installed sample logs, to the installed local broker.
         installed_default = os.path.join(prefix, "etc", "logagent", "default.toml")
-        self.assertEqual(self.suggested_command(installed_default), ("hello\\nworld\\n", installed_default))
+        self.assertEqual(self.suggested_command(installed_default), installed_default)
         self.assertTrue(os.path.exists(os.path.join(prefix, "etc", "logagent", "stdin-null.toml")))
-        proc = subprocess.run([agent, "run", installed_default], input=b"hello\nworld\n", stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=self.env(), check=False)
-        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
-        self.assertEqual(self.json_bodies(proc.stdout), [b'"message":"hello"', b'"message":"world"'])
+        samples = sorted(glob.glob(os.path.join(prefix, "share", "logagent", "sample", "*.access.log")))
+        self.assertEqual([os.path.basename(p) for p in samples],
+                         ["api.access.log", "shop.access.log", "static.access.log"])
+        self.assertFalse(os.path.exists(os.path.join(prefix, "etc", "logagent", "sample")))
+        with self.subTest("the installed default pipeline, to the installed local broker"):
+            self.run_installed_default(prefix, installed_default, samples)
 
         # A third party's build: a separate CMake project that knows only the install prefix.
         example_build = self.path("example-build")
@@ -72,16 +78,58 @@ class InstalledTree(AgentTestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr.decode())
         self.assertEqual(proc.stdout, b"AGAIN\n")
 
-    def suggested_command(self, config):
-        """(input, file) of the `Try: printf '...' | logagent run FILE` comment of a pipeline."""
-        with open(config) as f:
-            m = re.search(r"Try: printf '([^']*)' \| logagent run (\S+)", f.read())
-        self.assertIsNotNone(m, config)
-        return m.group(1), m.group(2)
+    def run_installed_default(self, prefix, installed_default, samples):
+        if KCAT is None:
+            self.skipTest("kcat is not installed (apt-get install kcat): the local broker's client")
+        bootstrap_file = self.path("bootstrap")
+        broker = subprocess.Popen([os.path.join(prefix, "bin", "logagent-broker"), "--topic", "nginx",
+                                   "--bootstrap-file", bootstrap_file], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: broker.poll() is not None or (broker.kill(), broker.wait()))
+        bootstrap = broker.stdout.readline().decode().strip()
+        self.assertTrue(bootstrap)
+        env = self.env()
+        for name in ("LOGAGENT_SAMPLE_LOGS", "LOGAGENT_STATE_DIR"):
+            env.pop(name, None)  # the installed fallbacks are under test
+        env["LOGAGENT_KAFKA_BROKERS"] = bootstrap
+        env["LOGAGENT_STATE_DIR"] = self.path("state")
+        # From a folder of its own: nothing may depend on the source tree or the working directory.
+        proc = subprocess.run([os.path.join(prefix, "bin", "logagent"), "run", installed_default], cwd=self.dir,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=300, check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        lines = sum(open(p, "rb").read().count(b"\n") for p in samples)
+        bodies = self.json_bodies(proc.stdout)
+        self.assertEqual(len(bodies), lines)
+        files = {m.group(1).decode() for m in (re.search(rb'"file":"([^"]*)"', b) for b in bodies)}
+        self.assertEqual(files, set(samples))
+        marks = 0
+        for p in range(3):
+            q = subprocess.run([KCAT, "-Q", "-b", bootstrap, "-t", f"nginx:{p}:-1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=60, check=False)
+            self.assertEqual(q.returncode, 0, q.stderr.decode())
+            marks += int(q.stdout.decode().split("offset")[1])
+        self.assertEqual(marks, lines)
+        broker.send_signal(signal.SIGTERM)
+        self.assertEqual(broker.wait(timeout=30), 0)
 
-    def test_the_source_default_pipeline_names_its_source_path(self):
-        self.assertEqual(self.suggested_command(os.path.join(SOURCE_DIR, "configs", "default.toml")),
-                         ("hello\\nworld\\n", "configs/default.toml"))
+    def suggested_command(self, config):
+        """The file of the `logagent run FILE` command a pipeline's comment suggests."""
+        with open(config) as f:
+            m = re.search(r"logagent run (\S+)", f.read())
+        self.assertIsNotNone(m, config)
+        return m.group(1)
+
+    def sample_paths(self, config):
+        """The tail input's paths option (with its environment variable) of a pipeline."""
+        with open(config) as f:
+            m = re.search(r"(?m)^paths\s*=\s*(.*)$", f.read())
+        self.assertIsNotNone(m, config)
+        return m.group(1).split("#")[0].strip()
+
+    def test_the_source_default_pipeline_names_its_source_paths(self):
+        config = os.path.join(SOURCE_DIR, "configs", "default.toml")
+        self.assertEqual(self.suggested_command(config), "configs/default.toml")
+        self.assertEqual(self.sample_paths(config), '["${LOGAGENT_SAMPLE_LOGS:-configs/sample/*.access.log}"]')
 
     def test_staged_install_names_the_final_path_not_the_staging_folder(self):
         # A packager's `DESTDIR=... cmake --install`: the files land in the staging folder,
@@ -90,7 +138,11 @@ class InstalledTree(AgentTestCase):
         subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", "/opt/logagent", "--component", "runtime"],
                        check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, DESTDIR=staging))
         staged = os.path.join(staging, "opt", "logagent", "etc", "logagent", "default.toml")
-        self.assertEqual(self.suggested_command(staged)[1], "/opt/logagent/etc/logagent/default.toml")
+        self.assertEqual(self.suggested_command(staged), "/opt/logagent/etc/logagent/default.toml")
+        self.assertEqual(self.sample_paths(staged),
+                         '["${LOGAGENT_SAMPLE_LOGS:-/opt/logagent/share/logagent/sample/*.access.log}"]')
+        self.assertTrue(os.path.exists(os.path.join(staging, "opt", "logagent", "share", "logagent", "sample",
+                                                    "shop.access.log")))
 
 
 if __name__ == "__main__":

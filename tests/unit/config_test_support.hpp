@@ -35,10 +35,11 @@ struct Loaded {
 };
 
 // Syntax, [service], sections and routes, as `logagent check` runs them (without sorting).
-inline Loaded load_config(std::string_view text, const PluginRegistry& registry) {
+inline Loaded load_config(std::string_view text, const PluginRegistry& registry,
+                          const EnvironmentLookup& environment = process_environment) {
   Loaded r;
   r.config.file = kFile;
-  auto doc = parse_config_text(text, kFile, r.errors);
+  auto doc = parse_config_text(text, kFile, r.errors, environment);
   if (!doc) return r;
   r.parsed = true;
   r.config.service = read_service(*doc, r.errors);
