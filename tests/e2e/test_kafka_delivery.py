@@ -9,11 +9,9 @@ import subprocess
 import time
 import unittest
 
-from agent import BIN
 from kafka_support import KafkaCase, joined, report_counters
-from tail_support import Drain, exactly_once_report, sanitizer_runtime
+from tail_support import Drain, exactly_once_report
 
-SANITIZER = sanitizer_runtime(BIN)
 STDIN = {"type": "stdin"}
 OUTAGE_S = 30
 
@@ -46,7 +44,7 @@ class Outage(KafkaCase):
         watermark would say only that the broker has it, and a report still on its way when
         the brokers go down times out and sends its batch again). The second half comes on
         stdin, closed during the outage: the run ends once all of it is delivered."""
-        count = 4_000 if SANITIZER else 20_000
+        count = 20_000
         lines = [b"outage %06d " % i + b"o" * (i % 40) for i in range(count)]
         half = count // 2
         self.write_bytes("first.log", joined(lines[:half]), "wb")
@@ -145,7 +143,7 @@ class KillAndRestart(KafkaCase):
     PARTITIONS = 12  # 300,000 short lines and their repeats stay within the broker's retention
 
     def test_kill_9_mid_run_and_restarts_leave_every_line_in_kafka(self):
-        count = 60_000 if SANITIZER else 300_000
+        count = 300_000
         lines = [b"%06d" % i for i in range(count)]
         self.write_bytes("app.log", joined(lines), "wb")
         broker = self.start_broker("--brokers", "3", "--partitions", str(self.PARTITIONS), "--topic", "logs")
