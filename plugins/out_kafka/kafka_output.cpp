@@ -218,17 +218,16 @@ class KafkaOutput final : public Output, private ProducerEvents {
     }
   }
 
-  // Per message: topics from the data, headers from fields.
+  // Per message: topics from the data, headers from fields. produceva rather than the
+  // producev macros, which are GNU statement expressions.
   void produce_each(const BatchView& batch, Delivery& d) {
     for (rd_kafka_message_t& m : d.messages) {
+      const size_t count = describe(batch, m, &d);
       for (;;) {
-        rd_kafka_headers_t* headers = make_headers(batch, static_cast<uint32_t>(m.offset));
-        const rd_kafka_resp_err_t err =
-            rd_kafka_producev(producer_->handle(), RD_KAFKA_V_RKT(m.rkt), RD_KAFKA_V_PARTITION(m.partition),
-                              RD_KAFKA_V_VALUE(m.payload, m.len), RD_KAFKA_V_KEY(m.key, m.key_len),
-                              RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-        if (headers != nullptr) rd_kafka_headers_destroy(headers);  // still ours when refused
+        rd_kafka_error_t* error = rd_kafka_produceva(producer_->handle(), produce_args_.data(), count);
+        if (error == nullptr) break;
+        const rd_kafka_resp_err_t err = rd_kafka_error_code(error);
+        rd_kafka_error_destroy(error);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
           m.err = err;
           refused(d, m);
@@ -239,19 +238,35 @@ class KafkaOutput final : public Output, private ProducerEvents {
     }
   }
 
-  rd_kafka_headers_t* make_headers(const BatchView& batch, uint32_t event) {
-    if (headers_.empty()) return nullptr;
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(headers_.size());
-    for (const Header& h : headers_) {
-      const logagent_field f = batch.find(event, h.field);
-      if (f == LOGAGENT_NO_FIELD) continue;
-      char scratch[32];
+  // Fills produce_args_ for message m; returns how many. Header values are copied by
+  // librdkafka during the call, so their text may live in scratch space until it returns.
+  size_t describe(const BatchView& batch, const rd_kafka_message_t& m, Delivery* d) {
+    produce_args_.resize(5 + headers_.size());
+    header_text_.resize(headers_.size());
+    rd_kafka_vu_t* arg = produce_args_.data();
+    arg->vtype = RD_KAFKA_VTYPE_RKT;
+    (arg++)->u.rkt = m.rkt;
+    arg->vtype = RD_KAFKA_VTYPE_PARTITION;
+    (arg++)->u.i32 = m.partition;
+    arg->vtype = RD_KAFKA_VTYPE_VALUE;
+    arg->u.mem.ptr = m.payload;
+    (arg++)->u.mem.size = m.len;
+    arg->vtype = RD_KAFKA_VTYPE_KEY;
+    arg->u.mem.ptr = m.key;
+    (arg++)->u.mem.size = m.key_len;
+    arg->vtype = RD_KAFKA_VTYPE_OPAQUE;
+    (arg++)->u.ptr = d;
+    const auto event = static_cast<uint32_t>(m.offset);
+    for (size_t i = 0; i < headers_.size(); ++i) {
+      const logagent_field f = batch.find(event, headers_[i].field);
       std::string_view value;
-      if (!field_bytes(batch.read(f), scratch, &value)) continue;
-      rd_kafka_header_add(headers, h.name.data(), static_cast<ssize_t>(h.name.size()), value.data(),
-                          static_cast<ssize_t>(value.size()));
+      if (f == LOGAGENT_NO_FIELD || !field_bytes(batch.read(f), header_text_[i].text, &value)) continue;
+      arg->vtype = RD_KAFKA_VTYPE_HEADER;
+      arg->u.header.name = headers_[i].name.c_str();
+      arg->u.header.val = value.data();
+      (arg++)->u.header.size = static_cast<ssize_t>(value.size());
     }
-    return headers;
+    return static_cast<size_t>(arg - produce_args_.data());
   }
 
   void wait_for_room() {
@@ -324,6 +339,11 @@ class KafkaOutput final : public Output, private ProducerEvents {
   std::atomic<uint64_t> permanent_{0};
   std::atomic<uint64_t> retriable_{0};
   std::vector<size_t> value_offsets_;
+  struct HeaderText {
+    char text[32];
+  };
+  std::vector<rd_kafka_vu_t> produce_args_;  // one message's arguments, reused
+  std::vector<HeaderText> header_text_;      // numbers written as header values, per header
   bool warned_topics_ = false;
   std::atomic<bool> broken_{false};
   DeliveryPool pool_;
