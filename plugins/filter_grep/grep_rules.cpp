@@ -3,6 +3,7 @@
 
 #include <logagent/json_writer.hpp>
 
+#include <cmath>
 #include <string_view>
 #include <utility>
 
@@ -29,8 +30,9 @@ std::vector<Rule> compile_table(Host host, const Config& config, const std::stri
 
 enum class Outcome { no, yes, unknown };
 
-// The text a rule matches: strings as they are; integers, floats and booleans as the JSON
-// output writes them; anything else (null, map, array) has no text and never matches.
+// The text a rule matches: strings as they are; integers, finite floats and booleans as the
+// JSON output writes them; anything else (null, map, array, NaN, infinities) has no text and
+// never matches.
 bool subject_of(const FieldView& field, std::string& text, std::string_view& subject) {
   const Value& v = field.value;
   switch (v.type()) {
@@ -42,6 +44,7 @@ bool subject_of(const FieldView& field, std::string& text, std::string_view& sub
       json::append_int(text, v.as_int());
       break;
     case LOGAGENT_VALUE_FLOAT:
+      if (!std::isfinite(v.as_float())) return false;  // JSON writes them as null
       text.clear();
       json::append_float(text, v.as_float());
       break;

@@ -33,7 +33,7 @@ class GrepTestCase(AgentTestCase):
         return out.split(b"\n")[:-1], err
 
     def assertCounters(self, err, kept, dropped, limit_errors=0, index=0):
-        self.assertIn(f'filters[{index}] (type "grep"): kept={kept} dropped={dropped} limit_errors={limit_errors}\n',
+        self.assertIn(f'filters[{index}] (type "grep"): errors=0 kept={kept} dropped={dropped} limit_errors={limit_errors}\n',
                       err)
 
 
@@ -209,11 +209,11 @@ class CheckErrors(GrepTestCase):
                            'option "exclude.status": not a valid PCRE2 pattern: missing terminating ] for '
                            'character class at offset 2')
 
-    def test_a_table_written_over_several_lines(self):
-        grep = 'regex = {\n  message = "a",\n  "dotted.name" = "x{2,1}" }'
-        self.assertRefused(grep, 8, len('  "dotted.name" = ') + 1,
+    def test_a_table_of_its_own_and_a_quoted_key_with_dots(self):
+        grep = '[filters.regex]\nmessage = "a"\n"dotted.name" = "x{2,1}"'
+        self.assertRefused(grep, 8, len('"dotted.name" = ') + 1,
                            'option "regex.dotted.name": not a valid PCRE2 pattern: numbers out of order in {} '
-                           'quantifier at offset 6')
+                           'quantifier at offset 5')
 
     def test_no_rule_at_all(self):
         for grep in ("", "regex = {}", 'logic = "or"\nexclude = {}'):
@@ -230,7 +230,15 @@ class CheckErrors(GrepTestCase):
         config, rc, out, err = self.check('logic = "xor"\nregex = { message = "a" }')
         self.assertEqual((rc, out), (1, b""), err)
         self.assertEqual(err, f'{config}:6:9: filters[0] (type "grep"): option "logic": expected one of "and", "or", '
-                              f'got "xor"\n{config}: 1 error\n')
+                              f'got "xor"; did you mean "or"?\n{config}: 1 error\n')
+
+    def test_plugins_lists_the_options(self):
+        rc, out, err = self.run_agent(["plugins", "grep"])
+        self.assertEqual(rc, 0, err)
+        text = out.decode()
+        self.assertTrue(text.startswith("filter grep 1.0.0"), text)
+        for option in ("regex", "exclude", "logic"):
+            self.assertRegex(text, rf"(?m)^  {option}\s")
 
     def test_valid_patterns_pass_check(self):
         config, rc, out, err = self.check('regex = { message = "ERROR|WARN", level = "^(error|warn)$" }\n'
