@@ -147,6 +147,74 @@ class MissingFields(GrepTestCase):
         self.assertEqual(out, LINES)
 
 
+class TailAndStdin(GrepTestCase):
+    """A tail input gives events an int field (offset) and a field stdin events lack (path);
+    both inputs run through one grep instance, on their own threads."""
+
+    def run_both(self, grep, file_lines, stdin_lines, service=""):
+        # A state folder per run: a checkpoint of the last run would skip the file.
+        self.runs = getattr(self, "runs", 0) + 1
+        log = self.path("app.log")
+        with open(log, "wb") as f:
+            f.write(b"".join(line + b"\n" for line in file_lines))
+        config = f"""
+            [service]
+            state_dir = "{self.path(f'state-{self.runs}')}"
+            {service}
+
+            [[inputs]]
+            type = "stdin"
+
+            [[inputs]]
+            type = "tail"
+            paths = ["{log}"]
+            read_from = "beginning"
+            exit_on_eof = true
+            path_field = "path"
+            offset_field = "offset"
+
+            [[filters]]
+            type = "grep"
+            {grep}
+
+            [[outputs]]
+            type = "stdout"
+            format = "raw"
+            """
+        rc, out, err = self.run_pipeline(config, stdin=b"".join(line + b"\n" for line in stdin_lines))
+        self.assertEqual(rc, 0, err)
+        return sorted(out.split(b"\n")[:-1]), err
+
+    def test_an_int_field_is_matched_against_its_text(self):
+        file_lines = [b"ERROR one", b"INFO two", b"ERROR three"]  # offsets 0, 10, 19
+        out, err = self.run_both('regex = { offset = "^(0|19)$" }', file_lines, [b"from stdin"])
+        self.assertEqual(out, [b"ERROR one", b"ERROR three"])
+        self.assertCounters(err, kept=2, dropped=2)
+        out, _ = self.run_both('exclude = { offset = "^1" }', file_lines, [b"from stdin"])
+        self.assertEqual(out, [b"ERROR one", b"from stdin"])
+
+    def test_a_field_only_some_events_have(self):
+        out, err = self.run_both('regex = { path = "app[.]log$" }', [b"file a", b"file b"], [b"stdin a", b"stdin b"])
+        self.assertEqual(out, [b"file a", b"file b"])
+        self.assertCounters(err, kept=2, dropped=2)
+        out, _ = self.run_both('exclude = { path = "" }', [b"file a", b"file b"], [b"stdin a", b"stdin b"])
+        self.assertEqual(out, [b"stdin a", b"stdin b"])
+        out, _ = self.run_both('logic = "or"\nregex = { path = "nope", message = " a$" }', [b"file a", b"file b"],
+                               [b"stdin a", b"stdin b"])
+        self.assertEqual(out, [b"file a", b"stdin a"])
+
+    def test_two_inputs_through_one_instance_in_many_batches(self):
+        count = 20000
+        file_lines = [b"file %d %s" % (i, b"ERROR" if i % 3 == 0 else b"INFO") for i in range(count)]
+        stdin_lines = [b"stdin %d %s" % (i, b"ERROR" if i % 4 == 0 else b"INFO") for i in range(count)]
+        out, err = self.run_both('regex = { message = "ERROR$" }\nexclude = { message = "5 ERROR$" }', file_lines,
+                                 stdin_lines, service="batch_max_events = 64")
+        expected = sorted(line for line in file_lines + stdin_lines
+                          if line.endswith(b"ERROR") and not line.endswith(b"5 ERROR"))
+        self.assertEqual(out, expected)
+        self.assertCounters(err, kept=len(expected), dropped=2 * count - len(expected))
+
+
 class HostileInput(GrepTestCase):
     HOSTILE = b"a" * 30000 + b"b"
 
