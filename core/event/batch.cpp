@@ -1,6 +1,7 @@
 // Building and editing a batch's events and fields.
 #include "event/batch.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace logagent::core {
@@ -12,13 +13,14 @@ void Batch::reset(std::string_view tag, Limits limits) noexcept {
   dropped_.clear();
   dropped_count_ = 0;
   fields_.resize(1);
+  if (!local_names_.empty()) std::fill(local_slots_.begin(), local_slots_.end(), LocalSlot{0, 0});
   local_names_.clear();
   arena_.reset(limits.max_bytes);
 }
 
 uint32_t Batch::append(int64_t time_ns) {
   uint32_t index = size();
-  events_.push_back(EventSlot{time_ns, 0, 0});
+  events_.push_back(EventSlot{time_ns, 0, 0, 0});
   if ((index & 63) == 0) dropped_.push_back(0);
   return index;
 }
@@ -30,25 +32,34 @@ void Batch::drop(uint32_t event) noexcept {
 }
 
 uint32_t Batch::find(uint32_t event, logagent_key key) const noexcept {
-  if (event >= size() || key == LOGAGENT_NO_KEY) return 0;
+  if (event >= size() || key == LOGAGENT_NO_KEY || (events_[event].key_bits & key_bit(key)) == 0) return 0;
   for (uint32_t f = events_[event].first_field; f != 0; f = fields_[f].next) {
     if (fields_[f].key == key) return f;
   }
   return 0;
 }
 
-// A name that is not interned can only be a local one: compare the local fields' names.
-uint32_t Batch::find_in_list(uint32_t first, std::string_view name) const noexcept {
-  if (logagent_key key = keys_->find(name); key != LOGAGENT_NO_KEY) {
-    for (uint32_t f = first; f != 0; f = fields_[f].next) {
-      if (fields_[f].key == key) return f;
-    }
-    // Interned only after this batch stored it by name: it is among the local ones.
-  }
+uint32_t Batch::find_in_list(uint32_t first, logagent_key a, logagent_key b) const noexcept {
   for (uint32_t f = first; f != 0; f = fields_[f].next) {
-    if ((fields_[f].key & LOGAGENT_KEY_LOCAL_BIT) != 0 && name_of(fields_[f].key) == name) return f;
+    const logagent_key key = fields_[f].key;
+    if ((key == a || key == b) && key != LOGAGENT_NO_KEY) return f;
   }
   return 0;
+}
+
+// A name may have two keys in one batch: the local one it got here, and an interned one if
+// it was interned after that. Fields under either are the field of that name.
+uint32_t Batch::find_in_list(uint32_t first, std::string_view name) const noexcept {
+  const NameKeys keys = keys_of(name, KeyRegistry::hash(name));
+  if (keys.interned == LOGAGENT_NO_KEY && keys.local == LOGAGENT_NO_KEY) return 0;
+  return find_in_list(first, keys.interned, keys.local);
+}
+
+void Batch::index_local(uint32_t index, uint32_t name_hash) noexcept {
+  const size_t mask = local_slots_.size() - 1;
+  size_t i = name_hash & mask;
+  while (local_slots_[i].index != 0) i = (i + 1) & mask;
+  local_slots_[i] = LocalSlot{name_hash, index + 1};
 }
 
 uint32_t Batch::find_named(uint32_t event, std::string_view name) const noexcept {
@@ -70,57 +81,20 @@ uint32_t Batch::find_child_named(uint32_t parent, std::string_view name) const n
   return find_in_list(p->first_child, name);
 }
 
-logagent_key Batch::key_for(std::string_view name, bool borrow) {
-  if (logagent_key key = keys_->find(name); key != LOGAGENT_NO_KEY) return key;
+logagent_key Batch::key_for(std::string_view name, uint32_t name_hash, NameKeys known, bool borrow) {
+  if (known.interned != LOGAGENT_NO_KEY) return known.interned;
+  if (known.local != LOGAGENT_NO_KEY) return known.local;
   assert(!borrow || name.empty() || arena_.owns(name.data(), name.size()));
+  if (local_names_.empty()) registry_count_ = keys_->count();  // checked after: keys_of asked the registry
   const auto index = static_cast<uint32_t>(local_names_.size());
   local_names_.push_back(borrow ? name : std::string_view(arena_.copy(name.data(), name.size()), name.size()));
-  return LOGAGENT_KEY_LOCAL_BIT | index;
-}
-
-logagent_value Batch::stored(const logagent_value& value, bool borrow) {
-  logagent_value v = value;
-  switch (v.type) {
-    case LOGAGENT_VALUE_STRING:
-      if (!borrow) {
-        v.as.string.ptr = arena_.copy(value.as.string.ptr, value.as.string.len);
-      } else {
-        assert(value.as.string.len == 0 || arena_.owns(value.as.string.ptr, value.as.string.len));
-      }
-      break;
-    case LOGAGENT_VALUE_MAP:
-    case LOGAGENT_VALUE_ARRAY:
-      v.as.children = 0;  // containers start empty
-      break;
-    case LOGAGENT_VALUE_NULL:
-    case LOGAGENT_VALUE_BOOL:
-    case LOGAGENT_VALUE_INT:
-    case LOGAGENT_VALUE_FLOAT:
-      break;
-    default:
-      v.type = LOGAGENT_VALUE_NULL;  // an unknown type from a newer plugin reads as null
-      break;
-  }
-  v.reserved = 0;
-  return v;
-}
-
-uint32_t Batch::push_field(logagent_key key, const logagent_value& value, bool borrow) {
-  logagent_value v = stored(value, borrow);
-  uint32_t handle = static_cast<uint32_t>(fields_.size());
-  fields_.push_back(FieldNode{key, 0, 0, 0, v});
-  return handle;
-}
-
-uint32_t Batch::link_to_event(uint32_t event, uint32_t handle) noexcept {
-  EventSlot& e = events_[event];
-  if (e.last_field == 0) {
-    e.first_field = handle;
+  if (local_names_.size() * 2 > local_slots_.size()) {
+    local_slots_.assign(std::max<size_t>(16, local_slots_.size() * 2), LocalSlot{0, 0});
+    for (uint32_t i = 0; i < local_names_.size(); ++i) index_local(i, KeyRegistry::hash(local_names_[i]));
   } else {
-    fields_[e.last_field].next = handle;
+    index_local(index, name_hash);
   }
-  e.last_field = handle;
-  return handle;
+  return LOGAGENT_KEY_LOCAL_BIT | index;
 }
 
 uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& value, uint32_t flags) {
@@ -140,16 +114,22 @@ uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& valu
 
 uint32_t Batch::set_named(uint32_t event, std::string_view name, const logagent_value& value, uint32_t flags) {
   if (event >= size()) return 0;
+  const bool borrow = (flags & LOGAGENT_SET_BORROW) != 0;
+  const uint32_t h = KeyRegistry::hash(name);
+  const NameKeys keys = keys_of(name, h);
   if ((flags & LOGAGENT_SET_NEW) == 0) {
-    if (uint32_t existing = find_named(event, name); existing != 0) {
-      FieldNode& node = fields_[existing];
-      node.value = stored(value, (flags & LOGAGENT_SET_BORROW) != 0);
-      node.first_child = node.last_child = 0;
-      return existing;
+    const uint64_t bits = (keys.interned != LOGAGENT_NO_KEY ? key_bit(keys.interned) : 0) |
+                          (keys.local != LOGAGENT_NO_KEY ? key_bit(keys.local) : 0);
+    if ((events_[event].key_bits & bits) != 0) {
+      if (uint32_t existing = find_in_list(events_[event].first_field, keys.interned, keys.local); existing != 0) {
+        FieldNode& node = fields_[existing];
+        node.value = stored(value, borrow);
+        node.first_child = node.last_child = 0;
+        return existing;
+      }
     }
   }
-  const logagent_key key = key_for(name, (flags & LOGAGENT_SET_BORROW) != 0);
-  return link_to_event(event, push_field(key, value, (flags & LOGAGENT_SET_BORROW) != 0));
+  return link_to_event(event, push_field(key_for(name, h, keys, borrow), value, borrow));
 }
 
 uint32_t Batch::append_child_named(uint32_t parent, std::string_view name, const logagent_value& value,
@@ -157,7 +137,8 @@ uint32_t Batch::append_child_named(uint32_t parent, std::string_view name, const
   const FieldNode* p = field(parent);
   if (p == nullptr) return 0;
   if (p->value.type != LOGAGENT_VALUE_MAP) return append_child(parent, LOGAGENT_NO_KEY, value, flags);
-  return append_child(parent, key_for(name, (flags & LOGAGENT_SET_BORROW) != 0), value, flags);
+  const uint32_t h = KeyRegistry::hash(name);
+  return append_child(parent, key_for(name, h, keys_of(name, h), (flags & LOGAGENT_SET_BORROW) != 0), value, flags);
 }
 
 bool Batch::remove(uint32_t event, uint32_t field) noexcept {

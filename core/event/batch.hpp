@@ -6,6 +6,7 @@
 
 #include <logagent/plugin.h>
 
+#include <cassert>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,9 @@ struct EventSlot {
   int64_t time_ns;
   uint32_t first_field;
   uint32_t last_field;
+  // Bit (key % 64) of every key linked to the event: a lookup of a key whose bit is clear
+  // skips the walk. Removing a field leaves its bit (a false "maybe", never a false "no").
+  uint64_t key_bits;
 };
 
 class Batch {
@@ -94,7 +98,8 @@ class Batch {
   // Memory the batch holds, used or not: what keeping it for reuse costs.
   size_t reserved_bytes() const noexcept {
     return arena_.reserved() + fields_.capacity() * sizeof(FieldNode) + events_.capacity() * sizeof(EventSlot) +
-           dropped_.capacity() * sizeof(uint64_t) + local_names_.capacity() * sizeof(std::string_view);
+           dropped_.capacity() * sizeof(uint64_t) + local_names_.capacity() * sizeof(std::string_view) +
+           local_slots_.capacity() * sizeof(LocalSlot);
   }
 
   char* allocate(size_t size) { return arena_.allocate(size); }
@@ -103,14 +108,37 @@ class Batch {
  private:
   logagent_value stored(const logagent_value& value, bool borrow);
   uint32_t push_field(logagent_key key, const logagent_value& value, bool borrow);
-  // The key for `name`: interned, or a new entry of local_names_ (copied unless borrowed).
-  logagent_key key_for(std::string_view name, bool borrow);
+  // The keys a name has in this batch: interned, local, or both (interned after this batch
+  // stored it), each LOGAGENT_NO_KEY when it has none.
+  struct NameKeys {
+    logagent_key interned;
+    logagent_key local;
+  };
+  NameKeys keys_of(std::string_view name, uint32_t name_hash) const noexcept;
+  // The key a new field named `name` gets: interned, else local, else a new entry of
+  // local_names_ (copied unless borrowed).
+  logagent_key key_for(std::string_view name, uint32_t name_hash, NameKeys known, bool borrow);
+  logagent_key find_local(std::string_view name, uint32_t name_hash) const noexcept;
+  void index_local(uint32_t index, uint32_t name_hash) noexcept;
+  // First field of the list from `first` whose key is `a` or `b` (either may be NO_KEY).
+  uint32_t find_in_list(uint32_t first, logagent_key a, logagent_key b) const noexcept;
   uint32_t find_in_list(uint32_t first, std::string_view name) const noexcept;
+  static uint64_t key_bit(logagent_key key) noexcept { return uint64_t{1} << (key & 63); }
   uint32_t link_to_event(uint32_t event, uint32_t handle) noexcept;
 
   const KeyRegistry* keys_;
   std::vector<std::string_view> local_names_;  // index = key without LOGAGENT_KEY_LOCAL_BIT
-  std::string_view tag_;                       // owned by the input's configuration, which outlives batches
+  // Open addressing over local_names_ (index + 1, 0 = empty; a power of two, at most half
+  // full): a name met in every event of a batch is stored once and found by one probe.
+  struct LocalSlot {
+    uint32_t hash;
+    uint32_t index;  // + 1
+  };
+  std::vector<LocalSlot> local_slots_;
+  // The registry's count when local_names_ was last empty or checked: while it stays the
+  // same, a name found local is not interned, and the registry need not be asked.
+  uint32_t registry_count_ = 0;
+  std::string_view tag_;  // owned by the input's configuration, which outlives batches
   Limits limits_;
   std::vector<EventSlot> events_;
   std::vector<uint64_t> dropped_;
@@ -118,6 +146,71 @@ class Batch {
   std::vector<FieldNode> fields_;
   Arena arena_;
 };
+
+// Inline: they run once per field a parser writes, and the calls were a third of the cost
+// of set_named and append_child_named.
+inline Batch::NameKeys Batch::keys_of(std::string_view name, uint32_t name_hash) const noexcept {
+  const logagent_key local = find_local(name, name_hash);
+  if (local != LOGAGENT_NO_KEY && keys_->count() == registry_count_) return {LOGAGENT_NO_KEY, local};
+  return {keys_->find(name, name_hash), local};
+}
+
+inline logagent_key Batch::find_local(std::string_view name, uint32_t name_hash) const noexcept {
+  if (local_names_.empty()) return LOGAGENT_NO_KEY;
+  const size_t mask = local_slots_.size() - 1;
+  for (size_t i = name_hash & mask;; i = (i + 1) & mask) {
+    const LocalSlot slot = local_slots_[i];
+    if (slot.index == 0) return LOGAGENT_NO_KEY;
+    if (slot.hash == name_hash && local_names_[slot.index - 1] == name)
+      return LOGAGENT_KEY_LOCAL_BIT | (slot.index - 1);
+  }
+}
+
+inline logagent_value Batch::stored(const logagent_value& value, bool borrow) {
+  logagent_value v = value;
+  switch (v.type) {
+    case LOGAGENT_VALUE_STRING:
+      if (!borrow) {
+        v.as.string.ptr = arena_.copy(value.as.string.ptr, value.as.string.len);
+      } else {
+        assert(value.as.string.len == 0 || arena_.owns(value.as.string.ptr, value.as.string.len));
+      }
+      break;
+    case LOGAGENT_VALUE_MAP:
+    case LOGAGENT_VALUE_ARRAY:
+      v.as.children = 0;  // containers start empty
+      break;
+    case LOGAGENT_VALUE_NULL:
+    case LOGAGENT_VALUE_BOOL:
+    case LOGAGENT_VALUE_INT:
+    case LOGAGENT_VALUE_FLOAT:
+      break;
+    default:
+      v.type = LOGAGENT_VALUE_NULL;  // an unknown type from a newer plugin reads as null
+      break;
+  }
+  v.reserved = 0;
+  return v;
+}
+
+inline uint32_t Batch::push_field(logagent_key key, const logagent_value& value, bool borrow) {
+  logagent_value v = stored(value, borrow);
+  uint32_t handle = static_cast<uint32_t>(fields_.size());
+  fields_.push_back(FieldNode{key, 0, 0, 0, v});
+  return handle;
+}
+
+inline uint32_t Batch::link_to_event(uint32_t event, uint32_t handle) noexcept {
+  EventSlot& e = events_[event];
+  if (e.last_field == 0) {
+    e.first_field = handle;
+  } else {
+    fields_[e.last_field].next = handle;
+  }
+  e.last_field = handle;
+  e.key_bits |= key_bit(fields_[handle].key);
+  return handle;
+}
 
 // The opaque C handles are these objects.
 inline Batch* from_handle(logagent_batch* b) noexcept { return reinterpret_cast<Batch*>(b); }

@@ -11,14 +11,8 @@ KeyRegistry::KeyRegistry() : slots_(new std::atomic<uint32_t>[kSlots]) {
   for (uint32_t i = 0; i < kSlots; ++i) slots_[i].store(0, std::memory_order_relaxed);
 }
 
-uint32_t KeyRegistry::hash(std::string_view name) noexcept {
-  uint32_t h = 2166136261u;  // FNV-1a: names are short, this is a handful of cycles
-  for (unsigned char c : name) h = (h ^ c) * 16777619u;
-  return h;
-}
-
-logagent_key KeyRegistry::find(std::string_view name) const noexcept {
-  for (uint32_t i = hash(name) & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+logagent_key KeyRegistry::find(std::string_view name, uint32_t name_hash) const noexcept {
+  for (uint32_t i = name_hash & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
     const uint32_t key = slots_[i].load(std::memory_order_acquire);
     if (key == 0) return LOGAGENT_NO_KEY;
     if (views_[key] == name) return key;

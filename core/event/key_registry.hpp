@@ -29,14 +29,23 @@ class KeyRegistry {
 
   logagent_key intern(std::string_view name);  // never LOGAGENT_NO_KEY; throws when full
   // The key of an already interned name, or LOGAGENT_NO_KEY. Never adds one.
-  logagent_key find(std::string_view name) const noexcept;
+  logagent_key find(std::string_view name) const noexcept { return find(name, hash(name)); }
+  // The same with the name's hash() computed by the caller, who hashes once for several tables.
+  logagent_key find(std::string_view name, uint32_t name_hash) const noexcept;
+  static uint32_t hash(std::string_view name) noexcept {
+    uint32_t h = 2166136261u;  // FNV-1a: names are short, this is a handful of cycles
+    for (unsigned char c : name) h = (h ^ c) * 16777619u;
+    return h;
+  }
+  // How many keys there are (plus one): it only grows, so an unchanged count means that no
+  // name was interned since it was read.
+  uint32_t count() const noexcept { return count_.load(std::memory_order_acquire); }
   std::string_view name(logagent_key key) const noexcept {
     return key < count_.load(std::memory_order_acquire) ? views_[key] : std::string_view{};
   }
 
  private:
   static constexpr uint32_t kSlots = kCapacity * 2;  // load factor at most 1/2
-  static uint32_t hash(std::string_view name) noexcept;
 
   std::mutex mutex_;
   std::deque<std::string> storage_;

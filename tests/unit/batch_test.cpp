@@ -715,6 +715,75 @@ TEST_F(NamedFieldTest, RemoveUnlinksFirstMiddleAndLast) {
   EXPECT_FALSE(batch_.remove(event_, f));  // a field of another event
 }
 
+TEST_F(NamedFieldTest, ALocalNameIsStoredOnceForEveryEventOfTheBatch) {
+  std::vector<uint32_t> events{event_};
+  for (int i = 0; i < 999; ++i) events.push_back(batch_.append(0));
+  std::vector<logagent_key> seen;
+  for (uint32_t e : events) {
+    const std::string name = "level";  // a new string each time: the batch compares bytes
+    seen.push_back(batch_.field(batch_.set_named(e, name, str("info"), 0))->key);
+  }
+  EXPECT_NE(seen[0] & LOGAGENT_KEY_LOCAL_BIT, 0u);
+  EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [&](logagent_key k) { return k == seen[0]; }));
+  // The same name under a map gets the same key too; a different one another.
+  const uint32_t map = batch_.set_named(event_, "http", of_type(LOGAGENT_VALUE_MAP), 0);
+  EXPECT_EQ(batch_.field(batch_.append_child_named(map, "level", integer(1), 0))->key, seen[0]);
+  EXPECT_NE(batch_.field(batch_.append_child_named(map, "levels", integer(2), 0))->key, seen[0]);
+  for (uint32_t e : events) EXPECT_EQ(text_of(batch_.field(batch_.find_named(e, "level"))), "info");
+}
+
+TEST_F(NamedFieldTest, ManyLocalNamesStayFindable) {
+  // Past every growth of the batch's name table, each name still finds its own field.
+  for (int i = 0; i < 5000; ++i) batch_.set_named(event_, "name" + std::to_string(i), integer(i), 0);
+  for (int i = 0; i < 5000; ++i) {
+    const uint32_t f = batch_.find_named(event_, "name" + std::to_string(i));
+    ASSERT_NE(f, 0u) << i;
+    EXPECT_EQ(batch_.field(f)->value.as.integer, i);
+  }
+  EXPECT_EQ(batch_.find_named(event_, "name5000"), 0u);
+}
+
+TEST_F(NamedFieldTest, ANameInternedAfterTheBatchStoredItStillFindsItsField) {
+  const uint32_t f = batch_.set_named(event_, "late", integer(1), 0);
+  const logagent_key local = batch_.field(f)->key;
+  EXPECT_NE(local & LOGAGENT_KEY_LOCAL_BIT, 0u);
+  const logagent_key interned = keys_.intern("late");
+  EXPECT_EQ(batch_.find_named(event_, "late"), f);
+  // Setting it by name replaces that field rather than adding a second "late".
+  EXPECT_EQ(batch_.set_named(event_, "late", integer(2), 0), f);
+  EXPECT_EQ(keys_of(batch_, event_).size(), 1u);
+  // In another event it gets the interned key; in the next batch too.
+  const uint32_t other = batch_.append(0);
+  EXPECT_EQ(batch_.field(batch_.set_named(other, "late", integer(3), 0))->key, interned);
+  batch_.reset("app", Batch::Limits{});
+  const uint32_t e = batch_.append(0);
+  EXPECT_EQ(batch_.field(batch_.set_named(e, "late", integer(4), 0))->key, interned);
+}
+
+TEST_F(NamedFieldTest, FindByKeyAfterRemovalAndReplacement) {
+  // The event's key bits only ever say "maybe": a removed field is not found, a later one is.
+  const uint32_t a = batch_.set(event_, status_, integer(1), 0);
+  EXPECT_TRUE(batch_.remove(event_, a));
+  EXPECT_EQ(batch_.find(event_, status_), 0u);
+  const uint32_t b = batch_.set(event_, status_, integer(2), 0);
+  EXPECT_NE(b, a);
+  EXPECT_EQ(batch_.find(event_, status_), b);
+  // 64 keys apart share a bit: each still finds its own field.
+  std::vector<logagent_key> keys;
+  for (int i = 0; i < 130; ++i) keys.push_back(keys_.intern("k" + std::to_string(i)));
+  const uint32_t e = batch_.append(0);
+  for (size_t i = 0; i < keys.size(); i += 2) batch_.set(e, keys[i], integer(static_cast<int64_t>(i)), 0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint32_t f = batch_.find(e, keys[i]);
+    if (i % 2 == 0) {
+      ASSERT_NE(f, 0u) << i;
+      EXPECT_EQ(batch_.field(f)->value.as.integer, static_cast<int64_t>(i));
+    } else {
+      EXPECT_EQ(f, 0u) << i;
+    }
+  }
+}
+
 // plugin.h promises LOGAGENT_BATCH_PADDING readable bytes after every string of a batch.
 TEST(ArenaTest, EveryChunkIsFollowedByReadablePadding) {
   Arena arena(1024);

@@ -75,22 +75,26 @@ class TimeFormat {
     }
     return true;
   }
+  // The first three letters decide the month; the full name is taken when it follows.
+  // One comparison of the three lowered letters per month, not a caseless scan per name:
+  // this runs once per line of a parsed access log.
   static bool month_name(std::string_view text, size_t& pos, int& month) noexcept {
     static constexpr std::string_view kNames[12] = {"january",   "february", "march",    "april",
                                                     "may",       "june",     "july",     "august",
                                                     "september", "october",  "november", "december"};
+    if (text.size() - pos < 3) return false;
+    const auto letters = static_cast<uint32_t>(static_cast<unsigned char>(lower(text[pos]))) |
+                         static_cast<uint32_t>(static_cast<unsigned char>(lower(text[pos + 1]))) << 8 |
+                         static_cast<uint32_t>(static_cast<unsigned char>(lower(text[pos + 2]))) << 16;
     for (int m = 0; m < 12; ++m) {
       const std::string_view full = kNames[m];
-      if (starts_with_caseless(text, pos, full)) {
-        pos += full.size();
-        month = m + 1;
-        return true;
-      }
-      if (starts_with_caseless(text, pos, full.substr(0, 3))) {
-        pos += 3;
-        month = m + 1;
-        return true;
-      }
+      const uint32_t abbreviation = static_cast<uint32_t>(static_cast<unsigned char>(full[0])) |
+                                    static_cast<uint32_t>(static_cast<unsigned char>(full[1])) << 8 |
+                                    static_cast<uint32_t>(static_cast<unsigned char>(full[2])) << 16;
+      if (letters != abbreviation) continue;
+      pos += starts_with_caseless(text, pos, full) ? full.size() : 3;
+      month = m + 1;
+      return true;
     }
     return false;
   }
