@@ -159,12 +159,12 @@ size_t quote_out_of_range_numbers(std::string_view text, std::string& out) {
   return quoted;
 }
 
-// Writes a parsed document into the batch. Every key and string is copied once into one
-// block of batch memory, sized by the source text (unescaped JSON text never grows) and
-// taken on the first string, then set with LOGAGENT_SET_BORROW.
+// Writes a parsed document into the batch. Strings and keys live in the parser's memory:
+// the host copies each value once (flags 0), and each key only the first time the batch
+// meets it (a key of every line is stored once per batch, not once per event).
 class TreeWriter {
  public:
-  TreeWriter(Batch& batch, ThreadState& state, size_t budget) : batch_(batch), state_(state), budget_(budget) {}
+  explicit TreeWriter(Batch& batch, ThreadState& state) : batch_(batch), state_(state) {}
 
   std::string_view note() const { return note_; }
 
@@ -208,9 +208,7 @@ class TreeWriter {
 
   void fill_array(logagent_field parent, simdjson::dom::array array) {
     for (simdjson::dom::element item : array) {
-      uint32_t flags = LOGAGENT_SET_BORROW;
-      const Value v = scalar_or_container(item, flags);
-      const logagent_field child = batch_.append_child_named(parent, {}, v, flags | LOGAGENT_SET_NEW);
+      const logagent_field child = batch_.append_child_named(parent, {}, scalar_or_container(item), LOGAGENT_SET_NEW);
       fill_children(child, item);
     }
   }
@@ -218,10 +216,7 @@ class TreeWriter {
   // A top-level member: event_set_named replaces a field of that name already there (the
   // source, or an earlier duplicate key), so the last duplicate wins at the root too.
   void set_root_member(uint32_t event, std::string_view key, simdjson::dom::element value) {
-    uint32_t flags = LOGAGENT_SET_BORROW;
-    const Value v = scalar_or_container(value, flags);
-    const std::string_view name = keep(key, flags);
-    const logagent_field field = batch_.set_named(event, name, v, flags);
+    const logagent_field field = batch_.set_named(event, key, scalar_or_container(value), 0);
     fill_children(field, value);
   }
 
@@ -235,15 +230,12 @@ class TreeWriter {
 
  private:
   void append_member(logagent_field parent, std::string_view key, simdjson::dom::element value) {
-    uint32_t flags = LOGAGENT_SET_BORROW;
-    const Value v = scalar_or_container(value, flags);
-    const std::string_view name = keep(key, flags);
-    const logagent_field child = batch_.append_child_named(parent, name, v, flags | LOGAGENT_SET_NEW);
+    const logagent_field child = batch_.append_child_named(parent, key, scalar_or_container(value), LOGAGENT_SET_NEW);
     fill_children(child, value);
   }
 
-  // The value of a scalar (strings kept in batch memory), or an empty MAP/ARRAY.
-  Value scalar_or_container(simdjson::dom::element e, uint32_t& flags) {
+  // The value of a scalar (strings in the parser's memory, until set), or an empty MAP/ARRAY.
+  Value scalar_or_container(simdjson::dom::element e) {
     switch (e.type()) {
       case simdjson::dom::element_type::OBJECT:
         return Value::map();
@@ -256,12 +248,12 @@ class TreeWriter {
         // is the source's text (a JSON integer has one spelling).
         const char* end = std::to_chars(digits_, digits_ + sizeof digits_, e.get_uint64().value_unsafe()).ptr;
         note_ = kIntegerAsText;
-        return Value::string(keep(std::string_view(digits_, static_cast<size_t>(end - digits_)), flags));
+        return Value::string(std::string_view(digits_, static_cast<size_t>(end - digits_)));
       }
       case simdjson::dom::element_type::DOUBLE:
         return Value::real(e.get_double().value_unsafe());
       case simdjson::dom::element_type::STRING:
-        return Value::string(keep(e.get_string().value_unsafe(), flags));
+        return Value::string(e.get_string().value_unsafe());
       case simdjson::dom::element_type::BOOL:
         return Value::boolean(e.get_bool().value_unsafe());
       case simdjson::dom::element_type::NULL_VALUE:
@@ -270,27 +262,8 @@ class TreeWriter {
     return Value::null();
   }
 
-  // Copies bytes that live in the parser into the batch. `flags` starts with
-  // LOGAGENT_SET_BORROW; a string beyond the budget (never: unescaped text is no longer than
-  // its source) clears it, and the host copies the field's key and value itself.
-  std::string_view keep(std::string_view bytes, uint32_t& flags) {
-    if (bytes.empty()) return bytes;
-    if (block_ == nullptr) block_ = batch_.alloc(budget_);
-    if (used_ + bytes.size() > budget_) {
-      flags &= ~LOGAGENT_SET_BORROW;
-      return bytes;
-    }
-    char* at = block_ + used_;
-    std::memcpy(at, bytes.data(), bytes.size());
-    used_ += bytes.size();
-    return {at, bytes.size()};
-  }
-
   Batch& batch_;
   ThreadState& state_;
-  size_t budget_;
-  char* block_ = nullptr;
-  size_t used_ = 0;
   char digits_[24] = {};  // an integer's text, until its field is set
   std::string_view note_;
 };
@@ -315,9 +288,7 @@ ParseResult parse_into_event(Batch& batch, uint32_t event, std::string_view text
   if (root.type() != simdjson::dom::element_type::OBJECT) return {reason_for_root(root.type()), {}};
 
   if (remove_source != LOGAGENT_NO_FIELD) batch.remove(event, remove_source);
-  // Budget: every key, string and number text written is at most the source's length in
-  // total; the rewritten text adds only quotes.
-  TreeWriter writer(batch, state, text.size());
+  TreeWriter writer(batch, state);
   const simdjson::dom::object object = root.get_object().value_unsafe();
   if (placement.at_root) {
     for (auto member : object) writer.set_root_member(event, member.key, member.value);

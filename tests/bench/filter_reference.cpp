@@ -3,6 +3,7 @@
 //
 //   logagent-bench-filter-reference regex PATTERN FILE   PCRE2 with JIT: match every line, read every group
 //   logagent-bench-filter-reference json FILE            simdjson On Demand: visit every value of every line
+//   logagent-bench-filter-reference json-dom FILE        simdjson DOM (the json filter's parser): the same
 //
 // Prints "lines=N seconds=S" on standard output, timed over the parsing only (the file is
 // read into memory first). Every line is checked (a regex must match every one, every JSON
@@ -129,12 +130,57 @@ int run_json(const Lines& input) {
   return 0;
 }
 
+size_t visit(simdjson::dom::element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      size_t n = 0;
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      for (auto field : object) n += field.key.size() + visit(field.value);
+      return n;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      size_t n = 0;
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      for (auto item : array) n += visit(item);
+      return n;
+    }
+    case simdjson::dom::element_type::STRING:
+      return value.get_string().value_unsafe().size();
+    case simdjson::dom::element_type::DOUBLE:
+      return 8;
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+      return 4;
+    case simdjson::dom::element_type::BOOL:
+      return value.get_bool().value_unsafe() ? 1 : 0;
+    default:
+      return 0;
+  }
+}
+
+int run_json_dom(const Lines& input) {
+  simdjson::dom::parser parser;
+  size_t visited = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::string_view line : input.lines) {
+    simdjson::dom::element root;
+    if (const auto error = parser.parse(line.data(), line.size(), false).get(root); error != simdjson::SUCCESS) {
+      fail(std::string("a line does not parse: ") + simdjson::error_message(error));
+    }
+    visited += visit(root);
+  }
+  const double elapsed = seconds_since(start);
+  std::printf("lines=%zu seconds=%.6f visited_bytes=%zu\n", input.lines.size(), elapsed, visited);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "regex" && argc == 4) return run_regex(argv[2], read_lines(argv[3]));
   if (mode == "json" && argc == 3) return run_json(read_lines(argv[2]));
-  std::fprintf(stderr, "usage: %s regex PATTERN FILE | json FILE\n", argv[0]);
+  if (mode == "json-dom" && argc == 3) return run_json_dom(read_lines(argv[2]));
+  std::fprintf(stderr, "usage: %s regex PATTERN FILE | json FILE | json-dom FILE\n", argv[0]);
   return 2;
 }
