@@ -3,8 +3,10 @@
 The accept (y_) and reject (n_) cases are written here as data in the spirit of JSONTestSuite;
 the suite itself is not available offline. Filter inputs must be objects, so most cases are
 objects; valid JSON of another type is a case of its own (kept and marked)."""
+import datetime
 import json
 import random
+import time
 import unittest
 
 from agent import AgentTestCase
@@ -274,6 +276,161 @@ class Limits(JsonFilterTestCase):
         lines = [b'\xff', b'{"a":"\xc3"}', b'{"\xfe":1}', b'{"a":"ok"}\xe9', b'{"a":"\xed\xbf\xbf"}']
         events = self.assert_kept_and_marked(lines)
         self.assertEqual({e["_error"] for e in events}, {"json: invalid UTF-8"})
+
+
+def timestamp_ns(text):
+    """@timestamp ("2026-11-25T06:35:03.000000Z") as ns since the epoch."""
+    when = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return int(when.timestamp()) * 1_000_000_000 + when.microsecond * 1000
+
+
+class TimeKey(JsonFilterTestCase):
+    ISO = "%Y-%m-%dT%H:%M:%S.%f%z"
+
+    def run_timed(self, lines, **options):
+        """(output lines as bytes, stderr, the time before the run in ns) with time_key = "ts"."""
+        options = {"time_key": "ts", "time_format": self.ISO, **options}
+        config = PIPELINE.format(batch=100, filters=json_filter(**options))
+        before = time.time_ns()
+        rc, out, err = self.run_pipeline(config, stdin=b"".join(line + b"\n" for line in lines))
+        self.assertEqual(rc, 0, err)
+        self.json_bodies(out)  # every line a JSON object with @timestamp first
+        return out.split(b"\n")[:-1], err, before
+
+    def assert_read_time(self, line, before):
+        """The event kept the time it was read: at or after `before` (to the microsecond)."""
+        stamp = json.loads(line)["@timestamp"]
+        self.assertGreaterEqual(timestamp_ns(stamp), before // 1000 * 1000, line)
+        self.assertLessEqual(timestamp_ns(stamp), time.time_ns(), line)
+
+    def test_offsets_and_fractions_become_the_timestamp(self):
+        docs = [
+            b'{"ts":"2026-12-01T15:31:45.123456789+02:00","level":"info"}',
+            b'{"level":"warn","ts":"2026-12-01T00:00:00.5Z","n":1}',
+            b'{"ts":"2026-02-28T23:59:59.999999-0030"}',
+            b'{"ts":"2024-02-29T12:00:00.000001+05:30","ok":true}',
+            b'{"ts":"2026-12-31T23:00:00.1-01","x":{"ts":"nested, not read"}}',
+        ]
+        lines, err, _ = self.run_timed(docs, keep_source=False)
+        self.assertEqual(lines, [
+            b'{"@timestamp":"2026-12-01T13:31:45.123456Z","ts":"2026-12-01T15:31:45.123456789+02:00","level":"info"}',
+            b'{"@timestamp":"2026-12-01T00:00:00.500000Z","level":"warn","ts":"2026-12-01T00:00:00.5Z","n":1}',
+            b'{"@timestamp":"2026-03-01T00:29:59.999999Z","ts":"2026-02-28T23:59:59.999999-0030"}',
+            b'{"@timestamp":"2024-02-29T06:30:00.000001Z","ts":"2024-02-29T12:00:00.000001+05:30","ok":true}',
+            b'{"@timestamp":"2027-01-01T00:00:00.100000Z","ts":"2026-12-31T23:00:00.1-01",'
+            b'"x":{"ts":"nested, not read"}}',
+        ])
+        self.assertIn("parsed=5 failed=0 time_errors=0", err)
+
+    def test_keep_source_and_a_format_without_zone_is_utc(self):
+        lines, _, _ = self.run_timed([b'{"ts":"25/Nov/2026:06:35:03","a":"b"}'], time_format="%d/%b/%Y:%H:%M:%S")
+        self.assertEqual(lines, [b'{"@timestamp":"2026-11-25T06:35:03.000000Z",'
+                                 b'"message":"{\\"ts\\":\\"25/Nov/2026:06:35:03\\",\\"a\\":\\"b\\"}",'
+                                 b'"ts":"25/Nov/2026:06:35:03","a":"b"}'])
+
+    def test_inside_target_the_member_of_the_target_is_read(self):
+        # The top-level "ts" is not the target's: the first line keeps its read time, unmarked.
+        config = PIPELINE.format(batch=100, filters="""
+[[filters]]
+type = "regex"
+pattern = '^(?<ts>\\S+) (?<body>.*)$'
+
+[[filters]]
+type = "json"
+source = "body"
+target = "doc"
+keep_source = false
+time_key = "ts"
+time_format = "%Y-%m-%dT%H:%M:%S.%f%z"
+""")
+        before = time.time_ns()
+        rc, out, err = self.run_pipeline(config, stdin=b'2026-01-01T00:00:00.0Z {"a":1}\n'
+                                                       b'2026-01-01T00:00:00.0Z {"ts":"2026-06-30T10:20:30.25+00:00"}\n')
+        self.assertEqual(rc, 0, err)
+        lines = out.split(b"\n")[:-1]
+        self.assert_read_time(lines[0], before)
+        self.assertEqual(self.json_bodies(out)[0],
+                         b'"message":"2026-01-01T00:00:00.0Z {\\"a\\":1}","ts":"2026-01-01T00:00:00.0Z","doc":{"a":1}')
+        self.assertEqual(lines[1], b'{"@timestamp":"2026-06-30T10:20:30.250000Z",'
+                                   b'"message":"2026-01-01T00:00:00.0Z {\\"ts\\":\\"2026-06-30T10:20:30.25+00:00\\"}",'
+                                   b'"ts":"2026-01-01T00:00:00.0Z","doc":{"ts":"2026-06-30T10:20:30.25+00:00"}}')
+
+    def test_a_member_that_is_not_a_string_keeps_the_time_and_is_marked(self):
+        docs = [b'{"ts":1764603105,"a":1}', b'{"ts":1.5}', b'{"ts":null}', b'{"ts":true}', b'{"ts":{"s":1}}',
+                b'{"ts":["2026-12-01T00:00:00.0Z"]}']
+        lines, err, before = self.run_timed(docs, keep_source=False)
+        kinds = ["a number", "a number", "null", "a boolean", "an object", "an array"]
+        bodies = self.json_bodies(b"\n".join(lines) + b"\n")
+        for doc, line, body, kind in zip(docs, lines, bodies, kinds):
+            self.assert_read_time(line, before)
+            mark = f'json: member \\"ts\\" is {kind}, not a time string'.encode()
+            self.assertEqual(body, doc[1:-1] + b',"_error":"' + mark + b'"')
+        self.assertEqual(len(lines), len(docs))
+        self.assertIn("parsed=6 failed=0 time_errors=6", err)
+
+    def test_a_time_that_does_not_parse_keeps_the_time_and_is_marked(self):
+        docs = [b'{"ts":"2026-13-01T00:00:00.0Z","a":1}',       # month 13
+                b'{"ts":"2026-02-29T00:00:00.0Z"}',             # not a leap year
+                b'{"ts":"2026-12-01T00:00:00Z"}',               # no fraction
+                b'{"ts":"2026-12-01T00:00:00.0Z trailing"}',    # not all of it
+                b'{"ts":"2026-12-01T00:00:00.0 CET"}',          # a named zone
+                b'{"ts":""}']
+        lines, err, before = self.run_timed(docs, keep_source=False)
+        self.assertEqual(len(lines), len(docs))
+        mark = b'"_error":"json: member \\"ts\\" does not match time_format \\"%Y-%m-%dT%H:%M:%S.%f%z\\""'
+        for doc, line, body in zip(docs, lines, self.json_bodies(b"\n".join(lines) + b"\n")):
+            self.assert_read_time(line, before)
+            self.assertEqual(body, doc[1:-1] + b"," + mark)
+        self.assertIn("parsed=6 failed=0 time_errors=6", err)
+
+    def test_no_member_no_mark_and_a_failed_parse_is_marked_once(self):
+        docs = [b'{"a":1}', b'{"ts":"2026-12-01T00:00:00.0Z",}', b'{"u":18446744073709551615,"ts":"x"}']
+        lines, err, before = self.run_timed(docs, keep_source=False)
+        bodies = self.json_bodies(b"\n".join(lines) + b"\n")
+        for line in lines:
+            self.assert_read_time(line, before)
+        self.assertEqual(bodies, [
+            b'"a":1',
+            b'"message":"{\\"ts\\":\\"2026-12-01T00:00:00.0Z\\",}","_error":"json: malformed JSON"',
+            b'"u":"18446744073709551615","ts":"x","_error":"json: integer above the int64 range kept as text; '
+            b'json: member \\"ts\\" does not match time_format \\"%Y-%m-%dT%H:%M:%S.%f%z\\""',
+        ])
+        self.assertIn("parsed=2 failed=1 time_errors=1", err)
+
+
+class TimeKeyCheckErrors(AgentTestCase):
+    def check(self, options):
+        config = self.write_config(PIPELINE.format(batch=100, filters=json_filter(**options)))
+        rc, out, err = self.run_agent(["check", "-c", config])
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out, b"")
+        return config, err
+
+    def test_a_bad_format_points_at_time_format(self):
+        config, err = self.check({"time_key": "ts", "time_format": "%Y %q"})
+        self.assertEqual(err, f'{config}:11:15: filters[0] (type "json"): cannot start: option "time_format": '
+                              f'time_format: unsupported directive %q at offset 3\n{config}: 1 error\n')
+        config, err = self.check({"time_key": "ts", "time_format": "%Y-%"})
+        self.assertEqual(err, f'{config}:11:15: filters[0] (type "json"): cannot start: option "time_format": '
+                              f'time_format: a lone % at the end (write %% for a literal %)\n{config}: 1 error\n')
+
+    def test_time_key_and_time_format_go_together(self):
+        config, err = self.check({"time_key": "ts"})
+        self.assertEqual(err, f'{config}:10:12: filters[0] (type "json"): cannot start: option "time_key": '
+                              f'time_key and time_format go together\n{config}: 1 error\n')
+        config, err = self.check({"source": "log", "time_format": "%F"})
+        self.assertEqual(err, f'{config}:11:15: filters[0] (type "json"): cannot start: option "time_format": '
+                              f'time_key and time_format go together\n{config}: 1 error\n')
+
+    def test_an_empty_time_key(self):
+        config, err = self.check({"time_key": "", "time_format": "%F"})
+        self.assertEqual(err, f'{config}:10:12: filters[0] (type "json"): cannot start: option "time_key": '
+                              f'time_key cannot be an empty member name\n{config}: 1 error\n')
+
+    def test_a_good_one_passes(self):
+        config = self.write_config(PIPELINE.format(batch=100, filters=json_filter(time_key="ts", time_format="%F %T")))
+        rc, out, err = self.run_agent(["check", "-c", config])
+        self.assertEqual(rc, 0, err)
 
 
 class Randomized(JsonFilterTestCase):

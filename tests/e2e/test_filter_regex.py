@@ -1,8 +1,11 @@
 """The regex filter through the real binary: stdin -> regex -> stdout JSON lines, every field
 of every event compared; `logagent check` refusing bad patterns at their line and column."""
 import datetime
+import glob
 import json
 import os
+import random
+import re
 import tomllib
 import unittest
 
@@ -258,6 +261,103 @@ time_format = "%Y-%m-%dT%H:%M:%S.%f%z"
             "_error": 'regex: capture "ts" does not match time_format "%Y-%m-%dT%H:%M:%S.%f%z"'})
         self.assertGreaterEqual(timestamp_ns(events[1][0]), int(before) - 1_000_000_000)  # the time it was read
         self.assertIn("time_errors=1", err)
+
+
+class Differential(RegexFilterCase):
+    """Lines mutated at random from real-looking ones, through the shipped nginx pattern and,
+    as bytes, through Python's re with the same pattern: what re matches comes out with
+    exactly re's captures, the rest unchanged and marked; no event is lost."""
+
+    # Quotes, backslashes, spaces, brackets, digits; NUL and other control bytes; high bytes
+    # that are not UTF-8 by themselves (the output writes each as U+FFFD, as Python's
+    # decoder does) and the two halves of a two-byte character.
+    ALPHABET = b'""\\\\  []-:/.0123456789HTP\t\x00\x01\x7f\xc3\xa9\x80\xbf\xfe\xff'
+    OPTIONS = f"""
+pattern = '{NGINX_PATTERN}'
+types = {{ status = "int", size = "int" }}
+keep_source = false
+"""
+
+    def mutate(self, rng, line):
+        b = bytearray(line)
+        for _ in range(rng.randint(1, 4)):
+            op = rng.randrange(5)
+            pos = rng.randrange(len(b) + 1)
+            if op == 4:  # a run of digits: a size beyond int64 where it lands in one
+                b[pos:pos] = bytes(rng.choice(b"0123456789") for _ in range(rng.randint(1, 24)))
+            elif op == 0 or not b:
+                b[pos:pos] = bytes(rng.choice(self.ALPHABET) for _ in range(rng.randint(1, 3)))
+            elif op == 1:
+                del b[min(pos, len(b) - 1):min(pos, len(b) - 1) + rng.randint(1, 3)]
+            elif op == 2:
+                b[min(pos, len(b) - 1)] = rng.choice(self.ALPHABET)
+            else:  # a piece of the line again, elsewhere: quotes and brackets in new places
+                start = rng.randrange(len(b))
+                piece = b[start:start + rng.randint(1, 12)]
+                b[pos:pos] = piece
+        return bytes(b).replace(b"\n", b"").replace(b"\r", b"")
+
+    def expected(self, m):
+        """The fields Python's re says the filter sets, in name order (types as the filter
+        converts them). A size beyond int64 stays text and marks the event: the mark is a field
+        set then, so it comes right after that capture."""
+        fields = {}
+        for name in sorted(k for k, v in m.groupdict().items() if v is not None):
+            fields[name] = m[name].decode("utf-8", "replace")
+            if name in ("status", "size"):
+                if -2**63 <= int(m[name]) < 2**63:
+                    fields[name] = int(m[name])
+                else:
+                    mark = f'regex: capture "{name}" is not an int'
+                    fields["_error"] = fields["_error"] + "; " + mark if "_error" in fields else mark
+        return fields
+
+    def test_mutated_nginx_lines_match_as_pythons_re_says(self):
+        rng = random.Random(20261201)
+        seeds = list(NGINX_LINES)
+        for path in sorted(glob.glob(os.path.join(SOURCE_DIR, "configs", "sample", "*.access.log"))):
+            with open(path, "rb") as f:
+                seeds += f.read().split(b"\n")[:20]
+        seeds = [s for s in seeds if s]
+        lines = [self.mutate(rng, rng.choice(seeds)) for _ in range(20000)]
+        python = re.compile(NGINX_PATTERN.replace("(?<", "(?P<").encode())
+
+        stdin = b"".join(line + b"\n" for line in lines)
+        rc, out, err = self.run_pipeline(pipeline(self.OPTIONS), stdin=stdin)
+        self.assertEqual(rc, 0, err)
+        bodies = self.json_bodies(out)
+        self.assertEqual(len(bodies), len(lines))  # none lost, none added
+        rc, plain_out, plain_err = self.run_pipeline(PASSTHROUGH, stdin=stdin)
+        self.assertEqual(rc, 0, plain_err)
+        plain = self.json_bodies(plain_out)
+        self.assertEqual(len(plain), len(lines))
+
+        matched = too_large = 0
+        for line, body, unchanged in zip(lines, bodies, plain):
+            event = json.loads(b"{" + body + b"}")
+            m = python.search(line)
+            if m is None:
+                # Kept byte for byte as it leaves without the filter, then the mark.
+                self.assertEqual(body, unchanged + b',"_error":"regex: no pattern matched"', line)
+                continue
+            matched += 1
+            expected = self.expected(m)
+            too_large += "_error" in expected
+            got = [(k, type(v).__name__, v) for k, v in event.items()]
+            self.assertEqual(got, [(k, type(v).__name__, v) for k, v in expected.items()], line)
+        self.assertGreater(matched, 2000)
+        self.assertGreater(too_large, 10)
+        self.assertGreater(len(lines) - matched, 2000)
+        self.assertIn(f"matched={matched} mismatched={len(lines) - matched} dropped=0 limit_hits=0", err)
+
+
+PASSTHROUGH = """
+[[inputs]]
+type = "stdin"
+
+[[outputs]]
+type = "stdout"
+"""
 
 
 class CheckErrors(AgentTestCase):

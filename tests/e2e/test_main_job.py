@@ -1,8 +1,10 @@
 """The main job, as the README's first command runs it: tests/support/run-default-pipeline
-starts the local broker, runs configs/default.toml (the bundled sample logs to Kafka and to
-standard output), reads the topic back and stops the broker. Also: the shipped Kafka
-pipelines pass `logagent check`."""
+starts the local broker, runs configs/default.toml (the bundled sample logs parsed by the
+nginx regex filter, to Kafka and to standard output), reads the topic back and stops the
+broker. Every record is compared field by field with what Python's `re`, given the same
+pattern, makes of the sample line. Also: the shipped Kafka pipelines pass `logagent check`."""
 import collections
+import datetime
 import glob
 import json
 import os
@@ -11,6 +13,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import tomllib
 import unittest
 
 from agent import AgentTestCase, BIN, JSON_LINE, SOURCE_DIR
@@ -36,6 +39,30 @@ def sample_lines():
             name = os.path.relpath(path, SOURCE_DIR)
             lines += [(name, line.decode()) for line in f.read().split(b"\n")[:-1]]
     return lines
+
+
+def shipped_filter(name):
+    with open(os.path.join(SOURCE_DIR, "configs", name), "rb") as f:
+        return tomllib.load(f)["filters"][0]
+
+
+DEFAULT_FILTER = shipped_filter("default.toml")
+# PCRE2's (?<name>...) is Python's (?P<name>...); the pattern has no lookbehind to confuse.
+PYTHON_PATTERN = re.compile(DEFAULT_FILTER["pattern"].replace("(?<", "(?P<"))
+INT_FIELDS = {name for name, kind in DEFAULT_FILTER["types"].items() if kind == "int"}
+
+
+def expected_record(name, line):
+    """The record default.toml makes of one sample line, as Python's `re` reads it: @timestamp
+    (the request's time in UTC, as the stdout output prints it), the file, then the captures
+    that took part, in the order of their names; the raw line is not kept."""
+    m = PYTHON_PATTERN.search(line)
+    assert m is not None, line
+    when = datetime.datetime.strptime(m["time"], "%d/%b/%Y:%H:%M:%S %z").astimezone(datetime.timezone.utc)
+    record = {"@timestamp": when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "file": name}
+    for field in sorted(k for k, v in m.groupdict().items() if v is not None):
+        record[field] = int(m[field]) if field in INT_FIELDS else m[field]
+    return record
 
 
 @unittest.skipIf(KCAT is None, "kcat is not installed (apt-get install kcat): the main job reads the topic with it")
@@ -77,31 +104,61 @@ class MainJob(AgentTestCase):
         self.assertEqual(sorted(counts), [0, 1, 2], out)
         self.assertEqual(sum(counts.values()), len(expected), out)
         self.assertIn(f"total: {len(expected)} messages, for {len(expected)} lines", out)
-        self.assertIn("== OK: every sample line arrived in Kafka", out)
+        self.assertIn("== OK: every sample line parsed and arrived in Kafka", out)
 
-        # The stdout output: each sample line as one JSON object, with the file it came from.
+        # The stdout output: each sample line as one JSON object of its parsed fields, with the
+        # file it came from, in each file's order; keys in their order too.
         records = []
         for line in out.splitlines():
             if line.startswith("{"):
                 self.assertIsNotNone(JSON_LINE.match(line.encode()), line)
-                record = json.loads(line)
-                records.append((record["file"], record["message"]))
-        self.assertEqual(collections.Counter(records), collections.Counter(expected))
-        for name in {name for name, _ in expected}:  # each file in its order
-            self.assertEqual([m for f, m in records if f == name], [m for f, m in expected if f == name])
+                records.append(json.loads(line))
+        wanted = [expected_record(name, line) for name, line in expected]
+        self.assertEqual(len(records), len(wanted))
+        by_file = collections.defaultdict(list)
+        for record in records:
+            by_file[record["file"]].append(record)
+        for name in {name for name, _ in expected}:
+            self.assertEqual([list(r.items()) for r in by_file[name]],
+                             [list(r.items()) for r in wanted if r["file"] == name], name)
 
-        # The messages shown: keyed by file, each key in one partition, each value a stdout line.
+        # Every field of every line: no line left unparsed, no field missing or of another type.
+        fields = collections.Counter(k for r in records for k in r)
+        self.assertEqual(fields, collections.Counter({k: 300 for k in (
+            "@timestamp", "file", "remote", "user", "time", "method", "path", "protocol", "status", "size",
+            "referer", "agent")}))
+        self.assertEqual(sum("_error" in r or "message" in r for r in records), 0)
+        self.assertTrue(all(type(r["status"]) is int and type(r["size"]) is int for r in records))
+        self.assertIn("== parsed: 300 of 300 records have their fields, 0 marked _error", out)
+
+        # One line exactly as it leaves, written out by hand rather than computed.
+        self.assertIn('{"@timestamp":"2026-11-25T06:35:06.000000Z","file":"configs/sample/api.access.log",'
+                      '"agent":"curl/8.11.0","method":"POST","path":"/v1/orders","protocol":"HTTP/1.1",'
+                      '"referer":"-","remote":"2001:db8:cb8::b655","size":519,"status":422,'
+                      '"time":"25/Nov/2026:06:35:06 +0000","user":"-"}\n', out)
+
+        # The messages shown: keyed by file, each key in one partition, each value the record
+        # of the line at that offset (a file's lines in order, in its key's partition).
         shown = re.findall(r"^partition (\d+)  offset (\d+)  key (\S+)\n  (.*)$", out, re.M)
-        self.assertTrue(shown, out)
+        self.assertEqual(len(shown), 6, out)
         partition_of = {}
         for partition, offset, key, value in shown:
             self.assertEqual(partition_of.setdefault(key, partition), partition, shown)
-            self.assertIn(key, {name for name, _ in expected})
-            self.assertEqual(json.loads(value)["file"], key)
             self.assertLess(int(offset), counts[int(partition)])
+            self.assertEqual(json.loads(value)["file"], key)
+        files_in = collections.Counter(partition_of.values())
+        for partition, offset, key, value in shown:
+            self.assertIsNotNone(JSON_LINE.match(value.encode()), value)
+            file_records = [list(r.items()) for r in wanted if r["file"] == key]
+            if files_in[partition] == 1:  # the partition holds that file alone: offset = line
+                self.assertEqual(list(json.loads(value).items()), file_records[int(offset)])
+            else:
+                self.assertIn(list(json.loads(value).items()), file_records)
 
         # The agent's report, and no broker left behind.
-        self.assertIn("pipeline started: 1 input, 0 filters, 2 outputs", err)
+        self.assertIn("pipeline started: 1 input, 1 filter, 2 outputs", err)
+        self.assertIn('filters[0] (type "regex"): errors=0 matched=300 mismatched=0 dropped=0 limit_hits=0 '
+                      'conversion_errors=0 time_errors=0', err)
         self.assertFalse(self.is_broker(pid), f"the broker (pid {pid}) is still running")
         self.assertRegex(out, rf"== local broker \(pid {pid}\) stopped, exit status 0")
 
@@ -119,7 +176,11 @@ class ShippedKafkaPipelines(AgentTestCase):
         config = os.path.join(SOURCE_DIR, "configs", "default.toml")
         rc, out, err = self.run_agent(["check", config])
         self.assertEqual(rc, 0, err)
-        self.assertEqual(out.decode(), config + ": OK (1 input, 0 filters, 2 outputs)\n")
+        self.assertEqual(out.decode(), config + ": OK (1 input, 1 filter, 2 outputs)\n")
+
+    def test_the_default_pipeline_parses_as_the_nginx_pipeline_does(self):
+        # One pattern, one set of types and times for nginx: default.toml copies nginx.toml's.
+        self.assertEqual(DEFAULT_FILTER, shipped_filter("nginx.toml"))
 
     def test_check_accepts_the_cluster_pipeline_with_its_password_set(self):
         config = os.path.join(SOURCE_DIR, "configs", "kafka.toml")
