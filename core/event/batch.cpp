@@ -20,7 +20,8 @@ void Batch::reset(std::string_view tag, Limits limits) noexcept {
 
 uint32_t Batch::append(int64_t time_ns) {
   uint32_t index = size();
-  events_.push_back(EventSlot{time_ns, 0, 0, 0});
+  EventSlot& slot = events_.emplace_back();  // zeroed in place (see store_value)
+  slot.time_ns = time_ns;
   if ((index & 63) == 0) dropped_.push_back(0);
   return index;
 }
@@ -104,7 +105,7 @@ uint32_t Batch::set(uint32_t event, logagent_key key, const logagent_value& valu
     if (uint32_t existing = find(event, key); existing != 0) {
       // Replace in place; old children stay unreachable in the table until the batch resets.
       FieldNode& node = fields_[existing];
-      node.value = stored(value, borrow);
+      store_value(node.value, value, borrow);
       node.first_child = node.last_child = 0;
       return existing;
     }
@@ -123,7 +124,7 @@ uint32_t Batch::set_named(uint32_t event, std::string_view name, const logagent_
     if ((events_[event].key_bits & bits) != 0) {
       if (uint32_t existing = find_in_list(events_[event].first_field, keys.interned, keys.local); existing != 0) {
         FieldNode& node = fields_[existing];
-        node.value = stored(value, borrow);
+        store_value(node.value, value, borrow);
         node.first_child = node.last_child = 0;
         return existing;
       }
