@@ -15,6 +15,9 @@ void Batch::reset(std::string_view tag, Limits limits) noexcept {
   fields_.resize(1);
   if (!local_names_.empty()) std::fill(local_slots_.begin(), local_slots_.end(), LocalSlot{0, 0});
   local_names_.clear();
+  // Before any name of this batch is looked up: a name interned from now on makes the
+  // count differ, and keys_of asks the registry again.
+  registry_count_ = keys_->count();
   arena_.reset(limits.max_bytes);
 }
 
@@ -86,7 +89,6 @@ logagent_key Batch::key_for(std::string_view name, uint32_t name_hash, NameKeys 
   if (known.interned != LOGAGENT_NO_KEY) return known.interned;
   if (known.local != LOGAGENT_NO_KEY) return known.local;
   assert(!borrow || name.empty() || arena_.owns(name.data(), name.size()));
-  if (local_names_.empty()) registry_count_ = keys_->count();  // checked after: keys_of asked the registry
   const auto index = static_cast<uint32_t>(local_names_.size());
   local_names_.push_back(borrow ? name : std::string_view(arena_.copy(name.data(), name.size()), name.size()));
   if (local_names_.size() * 2 > local_slots_.size()) {

@@ -135,8 +135,8 @@ class Batch {
     uint32_t index;  // + 1
   };
   std::vector<LocalSlot> local_slots_;
-  // The registry's count when local_names_ was last empty or checked: while it stays the
-  // same, a name found local is not interned, and the registry need not be asked.
+  // The registry's count when the batch was reset: while it stays the same, a name found
+  // local is not interned, and the registry need not be asked.
   uint32_t registry_count_ = 0;
   std::string_view tag_;  // owned by the input's configuration, which outlives batches
   Limits limits_;
@@ -161,7 +161,7 @@ inline logagent_key Batch::find_local(std::string_view name, uint32_t name_hash)
   for (size_t i = name_hash & mask;; i = (i + 1) & mask) {
     const LocalSlot slot = local_slots_[i];
     if (slot.index == 0) return LOGAGENT_NO_KEY;
-    if (slot.hash == name_hash && local_names_[slot.index - 1] == name)
+    if (slot.hash == name_hash && KeyRegistry::same_name(local_names_[slot.index - 1], name))
       return LOGAGENT_KEY_LOCAL_BIT | (slot.index - 1);
   }
 }

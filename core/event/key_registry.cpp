@@ -15,7 +15,7 @@ logagent_key KeyRegistry::find(std::string_view name, uint32_t name_hash) const 
   for (uint32_t i = name_hash & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
     const uint32_t key = slots_[i].load(std::memory_order_acquire);
     if (key == 0) return LOGAGENT_NO_KEY;
-    if (views_[key] == name) return key;
+    if (same_name(views_[key], name)) return key;
   }
 }
 
@@ -25,7 +25,7 @@ logagent_key KeyRegistry::intern(std::string_view name) {
   for (;; i = (i + 1) & (kSlots - 1)) {
     const uint32_t key = slots_[i].load(std::memory_order_relaxed);
     if (key == 0) break;
-    if (views_[key] == name) return key;
+    if (same_name(views_[key], name)) return key;
   }
   if (views_.size() >= kCapacity) throw std::length_error("too many distinct field names (limit 65535)");
   std::string_view stored = storage_.emplace_back(name);

@@ -56,6 +56,19 @@ class KeyRegistry {
     h *= 0xbf58476d1ce4e5b9u;
     return static_cast<uint32_t>(h ^ (h >> 32));
   }
+  // a == b, for names: those of 4 to 16 bytes compared as two overlapping words each,
+  // without a call to memcmp (this runs for every field a parser names).
+  static bool same_name(std::string_view a, std::string_view b) noexcept {
+    const size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n >= 8 && n <= 16) {
+      return load(a.data(), 8) == load(b.data(), 8) && load(a.data() + n - 8, 8) == load(b.data() + n - 8, 8);
+    }
+    if (n >= 4 && n < 8) {
+      return load(a.data(), 4) == load(b.data(), 4) && load(a.data() + n - 4, 4) == load(b.data() + n - 4, 4);
+    }
+    return a == b;
+  }
   // How many keys there are (plus one): it only grows, so an unchanged count means that no
   // name was interned since it was read.
   uint32_t count() const noexcept { return count_.load(std::memory_order_acquire); }
