@@ -527,6 +527,42 @@ TEST(Rfc5424, StructuredDataEscapes) {
   EXPECT_EQ(n.message, "m");
 }
 
+TEST(Rfc5424, StructuredDataStorageIsReused) {
+  // Once grown, the caller's storage serves every later message without allocating.
+  StructuredData sd;
+  const std::string text = R"(<13>1 - - - - - [a@1 x="1" y="2"][b@1 z="3"] m)";
+  parsed(text, sd);
+  const SdParam* params = sd.params.data();
+  const SdElement* elements = sd.elements.data();
+  const size_t capacity = sd.params.capacity();
+  for (int i = 0; i < 1000; ++i) {
+    const SyslogMessage m = parsed(text, sd);
+    ASSERT_EQ(m.structured_data.size(), 2U);
+    ASSERT_EQ(m.structured_data[1].params[0].value, "3");
+  }
+  EXPECT_EQ(sd.params.data(), params);
+  EXPECT_EQ(sd.elements.data(), elements);
+  EXPECT_EQ(sd.params.capacity(), capacity);
+  // A message without structured data empties it.
+  EXPECT_TRUE(parsed("<13>Dec  1 10:00:00 h a: b", sd).structured_data.empty());
+  EXPECT_TRUE(sd.elements.empty());
+  EXPECT_TRUE(sd.params.empty());
+}
+
+TEST(Rfc5424, UnescapeSdValue) {
+  const auto unescape = [](std::string_view raw) {
+    std::string out(raw.size(), '\0');
+    out.resize(unescape_sd_value(raw, out.data()));
+    return out;
+  };
+  EXPECT_EQ(unescape(""), "");
+  EXPECT_EQ(unescape("plain"), "plain");
+  EXPECT_EQ(unescape(R"(\"\\\])"), R"("\])");
+  EXPECT_EQ(unescape(R"(\x\n)"), R"(\x\n)");
+  EXPECT_EQ(unescape("\\"), "\\");  // a lone trailing backslash stays
+  EXPECT_EQ(unescape(R"(\\\\)"), R"(\\)");
+}
+
 TEST(Rfc5424, StructuredDataRejected) {
   for (std::string_view bad :
        {"<13>1 - - - - - [x@1 a=\"b\"", "<13>1 - - - - - [x@1 a=\"b", "<13>1 - - - - - [x@1 a=\"b\\\"]",
