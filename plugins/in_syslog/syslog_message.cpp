@@ -8,12 +8,13 @@
 namespace logagent::plugins::syslog_input {
 namespace {
 
-// Facilities 13..15 have no name shared by every implementation; these are the names the
-// pipeline documents (docs/plugins/syslog.md).
+// Facilities 13..15 have no name shared by every implementation; these are rsyslog's
+// (log audit, log alert, clock daemon in RFC 5424's table), so that a pipeline moved from
+// rsyslog filters on the same words (docs/plugins/syslog.md).
 constexpr std::array<std::string_view, 24> kFacilityNames = {
-    "kern",   "user",   "mail",     "daemon", "auth",   "syslog",   "lpr",     "news",
-    "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "security", "console", "solaris-cron",
-    "local0", "local1", "local2",   "local3", "local4", "local5",   "local6",  "local7"};
+    "kern",   "user",   "mail",     "daemon", "auth",   "syslog", "lpr",    "news",
+    "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "audit",  "alert",  "clock",
+    "local0", "local1", "local2",   "local3", "local4", "local5", "local6", "local7"};
 constexpr std::array<std::string_view, 8> kSeverityNames = {"emerg",   "alert",  "crit", "err",
                                                             "warning", "notice", "info", "debug"};
 
