@@ -7,12 +7,14 @@
 
 #include <logagent/plugin.hpp>
 #include <logagent/time_format.hpp>
+#include <logagent/time_key_option.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace logagent::plugins::json_filter {
 namespace {
@@ -33,9 +35,7 @@ const logagent_option kOptions[] = {
         .doc("A string member of the parsed object (inside target when set) holding the event's time, read with "
              "time_format; the event's timestamp becomes it")
         .example("\"ts\""),
-    option("time_format", LOGAGENT_OPTION_STRING)
-        .doc("strptime-style format of time_key: %Y %m %d %H %M %S %f %b %z %Z %T %F")
-        .example("\"%Y-%m-%dT%H:%M:%S.%f%z\""),
+    time_format_option("\"%Y-%m-%dT%H:%M:%S.%f%z\""),
 };
 
 // How a value that is not a string reads in a mark: `json: member "ts" is a number, ...`.
@@ -69,20 +69,15 @@ struct TimeKey {
   std::string not_a_string[kTypes];  // by value type: `json: member "ts" is a number, not a time string`
 };
 
-// Throws OptionError at the option at fault, as the regex filter does for the same options.
+// Throws OptionError at the option at fault, as every plugin with these options does
+// (logagent/time_key_option.hpp), and for an empty member name.
 TimeKey read_time_key(const Host& host, const Config& config) {
   TimeKey t;
-  const bool has_key = config.has("time_key");
-  const bool has_format = config.has("time_format");
-  if (has_key != has_format) {
-    throw OptionError(has_key ? "time_key" : "time_format", "time_key and time_format go together");
-  }
-  if (!has_key) return t;
-  const std::string name = config.get_string("time_key");
+  std::optional<TimeKeyOption> time = read_time_key_option(config);
+  if (!time) return t;
+  const std::string& name = time->key;
   if (name.empty()) throw OptionError("time_key", "time_key cannot be an empty member name");
-  std::string why;
-  t.format = TimeFormat::compile(config.get_string("time_format"), why);
-  if (!t.format) throw OptionError("time_format", "time_format: " + why);
+  t.format = std::move(time->format);
   t.key = host.intern(name);
   t.mismatch = "json: member \"" + name + "\" does not match time_format \"" + t.format->format() + '"';
   for (size_t type = 0; type < TimeKey::kTypes; ++type) {

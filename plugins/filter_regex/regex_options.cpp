@@ -37,9 +37,7 @@ const logagent_option kOptions[8] = {
     logagent::option("time_key", LOGAGENT_OPTION_STRING)
         .doc("A capture holding the event's time, read with time_format; the event's timestamp becomes it")
         .example("\"time\""),
-    logagent::option("time_format", LOGAGENT_OPTION_STRING)
-        .doc("strptime-style format of time_key: %Y %m %d %H %M %S %f %b %z %Z %T %F")
-        .example("\"%d/%b/%Y:%H:%M:%S %z\""),
+    logagent::time_format_option("\"%d/%b/%Y:%H:%M:%S %z\""),
 };
 
 namespace {
@@ -97,17 +95,11 @@ RegexOptionsRead read_options(const Host& host, const Config& config) {
     types.emplace_back(name, *type);
   }
 
-  const bool has_time_key = config.has("time_key");
-  const bool has_time_format = config.has("time_format");
-  if (has_time_key != has_time_format) {
-    throw OptionError(has_time_key ? "time_key" : "time_format", "time_key and time_format go together");
-  }
-  std::string time_key;
+  std::optional<TimeKeyOption> time = read_time_key_option(config);
+  const bool has_time_key = time.has_value();
+  const std::string time_key = has_time_key ? time->key : std::string();
   if (has_time_key) {
-    time_key = config.get_string("time_key");
-    std::string why;
-    o.time_format = TimeFormat::compile(config.get_string("time_format"), why);
-    if (!o.time_format) throw OptionError("time_format", "time_format: " + why);
+    o.time_format = std::move(time->format);
     o.time_error = "regex: capture \"" + time_key + "\" does not match time_format \"" + o.time_format->format() + '"';
   }
 

@@ -6,6 +6,7 @@
 #include <logagent/plugin.hpp>
 #include <logagent/regex.hpp>
 #include <logagent/time_format.hpp>
+#include <logagent/time_key_option.hpp>
 
 #include <cstdint>
 #include <optional>
