@@ -29,10 +29,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 
-from proc_stats import high_water_kib
+from proc_stats import sample_until_exit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -110,15 +109,12 @@ def pipelines(tmp):
 
 
 def run_agent(binary, config, data_path, lines, parsed_counter):
-    with open(os.devnull, "wb") as devnull, open(data_path, "rb") as data:
-        start = time.perf_counter()
-        agent = subprocess.Popen([binary, "run", "-c", config], stdin=data, stdout=devnull, stderr=subprocess.PIPE)
-        peak_kib = 0
-        while agent.poll() is None:
-            peak_kib = max(peak_kib, high_water_kib(agent.pid))
-            time.sleep(0.005)
-        elapsed = time.perf_counter() - start
-        err = agent.stderr.read().decode()
+    with open(os.devnull, "wb") as devnull, open(data_path, "rb") as data, tempfile.TemporaryFile() as log:
+        # stderr into a file: the report is short, but a pipe nobody reads could fill.
+        agent = subprocess.Popen([binary, "run", "-c", config], stdin=data, stdout=devnull, stderr=log)
+        elapsed, peak_kib, _, _ = sample_until_exit(agent)
+        log.seek(0)
+        err = log.read().decode()
     if agent.returncode != 0:
         sys.exit(f"{config}: exit status {agent.returncode}\n{err}")
     if f"delivered_events={lines} " not in err or "failed_events=0 " not in err:

@@ -54,7 +54,7 @@ import sys
 import tempfile
 import time
 
-from proc_stats import high_water_kib
+from proc_stats import sample_until_exit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -170,21 +170,6 @@ def high_watermarks(kcat, bootstrap, topic):
     if out.returncode != 0 or len(found) != PARTITIONS:
         sys.exit(f"kcat -Q on {topic}: exit status {out.returncode}\n{out.stdout}{out.stderr}")
     return sum(int(offset) for _, offset in found)
-
-
-def sample_until_exit(proc):
-    """Waits for the process, sampling its peak RSS; (wall seconds, peak KiB, CPU seconds, exit code)."""
-    start = time.perf_counter()
-    peak_kib = 0
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid != 0:
-            break
-        peak_kib = max(peak_kib, high_water_kib(proc.pid))
-        time.sleep(0.005)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, peak_kib, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def run_reference(producer, ctx, data, payload):
