@@ -145,14 +145,18 @@ class LoggerClient(SyslogTestCase):
     def test_lines_of_one_connection_arrive_in_order(self):
         agent = self.start(["tcp://127.0.0.1:0"], options='source_field = "peer"')
         lines = [f"line {i:05d}" for i in range(20000)]
-        for framing in ([], ["--octet-count"]):
-            self.logger(*self.remote(agent, "tcp"), *framing, "--rfc5424=notq", "-t", "seq",
+        # Two connections, one per framing, each with its own tag: their lines may interleave,
+        # but each connection's come in the order sent.
+        for tag, framing in (("lines", []), ("octets", ["--octet-count"])):
+            self.logger(*self.remote(agent, "tcp"), *framing, "--rfc5424=notq", "-t", tag,
                         stdin="\n".join(lines).encode() + b"\n")
         agent.wait_for(40000, timeout=120)
         rc, events, err = agent.stop()
         self.assertEqual(rc, 0, err)
-        self.assertEqual([e["message"] for e in events], lines + lines)
-        self.assertEqual({(e["peer"], e["app_name"], e["severity"]) for e in events}, {("127.0.0.1", "seq", "notice")})
+        for tag in ("lines", "octets"):
+            self.assertEqual([e["message"] for e in events if e["app_name"] == tag], lines, tag)
+        self.assertEqual(len(events), 40000)
+        self.assertEqual({(e["peer"], e["severity"]) for e in events}, {("127.0.0.1", "notice")})
         c = counters(err)
         self.assertEqual((c["messages"], c["connections"], c["parse_errors"]), (40000, 2, 0))
 
