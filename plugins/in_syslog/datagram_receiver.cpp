@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -36,11 +37,12 @@ DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const
 
 std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
                                                  const std::string& unix_path) {
-  if (last_peer_serial_ == batch_.serial() && length == last_peer_length_ && std::memcmp(&peer, &last_peer_, length) == 0)
+  if (last_peer_serial_ == batch_.serial() && length == last_peer_length_ &&
+      std::memcmp(&peer, &last_peer_, length) == 0)
     return last_peer_text_;
   const std::string text = peer_text(peer, length, unix_path);
   char* copy = batch.alloc(text.size());
-  std::memcpy(copy, text.data(), text.size());
+  std::copy_n(text.data(), text.size(), copy);
   std::memcpy(&last_peer_, &peer, length);
   last_peer_length_ = length;
   last_peer_serial_ = batch_.serial();

@@ -66,8 +66,7 @@ size_t StreamFramer::cut(std::string_view bytes, std::vector<Frame>& frames) {
     }
     if (skip_line_) {
       const void* newline = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
-      const size_t end =
-          newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
+      const size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
       discarded_ += end - pos;
       pos = newline ? end + 1 : end;
       skip_line_ = newline == nullptr;

@@ -91,8 +91,8 @@ void StreamReceiver::accept_from(size_t listener) {
       continue;
     }
     if (static_cast<size_t>(fd) >= by_fd_.size()) by_fd_.resize(static_cast<size_t>(fd) + 1);
-    by_fd_[fd] = std::make_unique<Connection>(fd, limits_.max_message, peer_text(peer, length, address.path),
-                                              monotonic_ns());
+    by_fd_[fd] =
+        std::make_unique<Connection>(fd, limits_.max_message, peer_text(peer, length, address.path), monotonic_ns());
     watch(fd, kConnectionTag | static_cast<uint32_t>(fd));
     ++open_;
     host_.add(counters_.connections, 1);
@@ -104,7 +104,7 @@ void StreamReceiver::deliver(Connection& c, const char* bytes, int64_t now) {
   Batch batch = batch_.get();
   if (writer_.has_source_field() && c.peer_serial != batch_.serial()) {
     char* copy = batch.alloc(c.peer.size());
-    std::memcpy(copy, c.peer.data(), c.peer.size());
+    std::copy_n(c.peer.data(), c.peer.size(), copy);
     c.peer_in_batch = std::string_view(copy, c.peer.size());
     c.peer_serial = batch_.serial();
   }
@@ -128,7 +128,7 @@ void StreamReceiver::deliver(Connection& c, const char* bytes, int64_t now) {
 bool StreamReceiver::read_from(Connection& c) {
   char* scratch = scratch_.get();
   const size_t carried = c.pending.size();
-  std::memcpy(scratch, c.pending.data(), carried);
+  std::copy_n(c.pending.data(), carried, scratch);
   const ssize_t n = ::read(c.fd, scratch + carried, kReadSize);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
   if (n <= 0) {
