@@ -32,8 +32,9 @@ DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const
       max_message_(max_message),
       sockets_(std::move(sockets)),
       stop_fd_(stop_fd),
-      buffers_(new char[kSlots * max_message]),
-      peers_(kSlots) {}
+      slots_(static_cast<unsigned>(std::clamp<size_t>(kBufferBytes / max_message, 1, kMaxSlots))),
+      buffers_(new char[slots_ * max_message]),
+      peers_(slots_) {}
 
 std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
                                                  const std::string& unix_path) {
@@ -52,9 +53,9 @@ std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_st
 
 bool DatagramReceiver::receive(size_t socket) {
   const int fd = sockets_[socket].first;
-  mmsghdr headers[kSlots];
-  iovec slots[kSlots];
-  for (unsigned i = 0; i < kSlots; ++i) {
+  mmsghdr headers[kMaxSlots];
+  iovec slots[kMaxSlots];
+  for (unsigned i = 0; i < slots_; ++i) {
     slots[i] = iovec{buffers_.get() + i * max_message_, max_message_};
     headers[i] = mmsghdr{};
     headers[i].msg_hdr.msg_iov = &slots[i];
@@ -62,7 +63,7 @@ bool DatagramReceiver::receive(size_t socket) {
     headers[i].msg_hdr.msg_name = &peers_[i];
     headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   }
-  const int n = ::recvmmsg(fd, headers, kSlots, MSG_DONTWAIT, nullptr);
+  const int n = ::recvmmsg(fd, headers, slots_, MSG_DONTWAIT, nullptr);
   if (n <= 0) {
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
       host_.warn(std::string("receiving on ") + to_url(sockets_[socket].second) + ": " + std::strerror(errno));
