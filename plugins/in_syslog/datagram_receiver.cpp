@@ -95,8 +95,20 @@ bool DatagramReceiver::hand_on(bool now) {
   if (batch_.empty() || (!now && !batch_.full())) return true;
   const Status s = batch_.try_emit();
   if (s == Status::Error()) return false;
-  if (s == Status::Retry() && batch_.full()) batch_.drop();
+  if (s == Status::Retry() && batch_.full()) report_drops(batch_.drop());
   return true;
+}
+
+// Drops are logged as they happen, at most once every 10 s with the count since the last
+// line, so a flood is visible without a line per batch.
+void DatagramReceiver::report_drops(uint64_t dropped) {
+  unreported_drops_ += dropped;
+  const int64_t now = monotonic_ns();
+  if (unreported_drops_ == 0 || (last_drop_report_ns_ != 0 && now - last_drop_report_ns_ < kDropReportNs)) return;
+  host_.warn("the pipeline is full: dropped " + std::to_string(unreported_drops_) +
+             " datagrams (counter \"dropped\"); outputs are slower than the senders");
+  unreported_drops_ = 0;
+  last_drop_report_ns_ = now;
 }
 
 void DatagramReceiver::run() {
@@ -127,7 +139,8 @@ void DatagramReceiver::run() {
       if (!hand_on(false)) return;
     }
   }
-  if (batch_.try_emit() == Status::Retry()) batch_.drop();
+  last_drop_report_ns_ = 0;  // what is left unreported is logged now
+  report_drops(batch_.try_emit() == Status::Retry() ? batch_.drop() : 0);
 }
 
 }  // namespace logagent::plugins::syslog_input

@@ -32,8 +32,8 @@ class DatagramReceiver {
   void run();
 
  private:
-  static constexpr unsigned kMaxSlots = 32;           // datagrams per recvmmsg
-  static constexpr size_t kBufferBytes = 2 << 20;      // for all slots, unless one message needs more
+  static constexpr unsigned kMaxSlots = 32;        // datagrams per recvmmsg
+  static constexpr size_t kBufferBytes = 2 << 20;  // for all slots, unless one message needs more
 
   // Reads what one socket holds now, up to slots_ datagrams; false when it held none.
   bool receive(size_t socket);
@@ -41,6 +41,7 @@ class DatagramReceiver {
                                  const std::string& unix_path);
   // Hands the batch on if it is full (or `now`): a full one that finds no room is dropped.
   bool hand_on(bool now);
+  void report_drops(uint64_t dropped);
 
   Host host_;
   SyslogEventWriter writer_;
@@ -57,6 +58,9 @@ class DatagramReceiver {
   socklen_t last_peer_length_ = 0;
   uint64_t last_peer_serial_ = 0;
   std::string_view last_peer_text_;
+  static constexpr int64_t kDropReportNs = 10'000'000'000;
+  uint64_t unreported_drops_ = 0;
+  int64_t last_drop_report_ns_ = 0;
 };
 
 }  // namespace logagent::plugins::syslog_input
