@@ -172,6 +172,20 @@ class LoggerClient(SyslogTestCase):
         self.assertRegex(message, r"^<14>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d " + HOSTNAME + r" raw\[9\]: as sent$")
         self.assertEqual(set(events[0]), {"@timestamp", "message"})
 
+    def test_a_bom_and_what_senders_end_datagrams_with_are_not_message(self):
+        agent = self.start(["udp://127.0.0.1:0"])
+        host, port = agent.host_port("udp")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(b"<13>1 - h a - - - \xef\xbb\xbfwith a BOM\n", (host, port))
+            s.sendto(b"<13>1 - h a - - - ends with a NUL\x00", (host, port))
+            s.sendto(b"<13>1 - h a - - - ends with CR LF\r\n", (host, port))
+            s.sendto(b"<13>1 - h a - - - \xff not UTF-8 \xfe", (host, port))
+        agent.wait_for(4)
+        rc, events, err = agent.stop()
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(sorted(e["message"] for e in events),
+                         ["ends with CR LF", "ends with a NUL", "with a BOM", "\ufffd not UTF-8 \ufffd"])
+
     def test_what_does_not_parse_is_kept_whole_and_marked(self):
         agent = self.start(["udp://127.0.0.1:0", "tcp://127.0.0.1:0"])
         host, port = agent.host_port("udp")
