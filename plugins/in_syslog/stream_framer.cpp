@@ -14,6 +14,12 @@ size_t without_cr(std::string_view bytes, size_t start, size_t end) noexcept {
   return end > start && bytes[end - 1] == '\r' ? end - 1 : end;
 }
 
+// "\n" or "\r\n" at the end of [start, end) cut off.
+size_t without_line_ending(std::string_view bytes, size_t start, size_t end) noexcept {
+  if (end > start && bytes[end - 1] == '\n') --end;
+  return without_cr(bytes, start, end);
+}
+
 }  // namespace
 
 StreamFramer::Header StreamFramer::read_header(std::string_view bytes, size_t pos, size_t& length,
@@ -98,7 +104,10 @@ size_t StreamFramer::cut(std::string_view bytes, std::vector<Frame>& frames) {
     }
     const size_t kept = std::min(length, max_message_);
     if (bytes.size() - body < kept) break;
-    frames.push_back(Frame{body, kept, kept < length, FrameIssue::none});
+    // A newline at a frame's end is the sender's line ending (rsyslog's templates end with
+    // one), not the message's: dropped as rsyslog drops it.
+    const size_t stored = kept < length ? kept : without_line_ending(bytes, body, body + kept) - body;
+    frames.push_back(Frame{body, stored, kept < length, FrameIssue::none});
     pos = body + kept;
     skip_bytes_ = length - kept;
   }

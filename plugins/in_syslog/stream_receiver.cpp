@@ -67,11 +67,14 @@ void StreamReceiver::accept_from(size_t listener) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if ((errno == EMFILE || errno == ENFILE) && spare_fd_ >= 0) {
         // Out of descriptors: free the spare one to take the connection off the backlog and
-        // close it, or the listener would stay ready and the loop would spin.
+        // close it, or the listener would stay ready and the loop would spin. accept fails
+        // so whether or not a connection waits: with the spare free, EAGAIN says none does.
         ::close(spare_fd_);
         fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) ::close(fd);
+        const bool took = fd >= 0;
+        if (took) ::close(fd);
         spare_fd_ = open_spare();
+        if (!took) return;
         host_.add(counters_.refused_connections, 1);
         if (!limit_logged_) host_.warn("out of file descriptors: new connections are closed at once");
         limit_logged_ = true;

@@ -101,20 +101,53 @@ void SyslogEventWriter::write_fields(Batch& batch, uint32_t event, const SyslogM
 }
 
 // structured_data = { "SD-ID" = { "PARAM-NAME" = "value", ... }, ... }: names as sent (they
-// are met in the data, so stored in the batch, not interned), values unescaped.
+// are met in the data, so stored in the batch, not interned), values unescaped. A map holds
+// a name once: the elements of an SD-ID sent twice are merged into one map, and of a
+// PARAM-NAME sent twice (RFC 5424 allows it) the last value is kept, as a JSON parser keeps
+// the last of a repeated key. Elements and params are few, so the checks compare them all.
 void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, const SyslogMessage& m) {
+  const std::span<const SdElement> elements = m.structured_data;
   const logagent_field sd = batch.set(event, structured_data_, Value::map(), kNew);
-  for (const SdElement& element : m.structured_data) {
-    const logagent_field params = batch.append_child_named(sd, element.id, Value::map(), LOGAGENT_SET_BORROW);
-    for (const SdParam& param : element.params) {
-      std::string_view value = param.value;
-      if (param.escaped) {
-        char* out = batch.alloc(value.size());
-        value = std::string_view(out, unescape_sd_value(value, out));
+  for (size_t e = 0; e < elements.size(); ++e) {
+    const std::string_view id = elements[e].id;
+    if (seen_before(elements, e, id)) continue;  // merged into that element's map
+    const logagent_field params = batch.append_child_named(sd, id, Value::map(), LOGAGENT_SET_BORROW);
+    for (size_t same = e; same < elements.size(); ++same) {
+      if (elements[same].id != id) continue;
+      const std::span<const SdParam> list = elements[same].params;
+      for (size_t p = 0; p < list.size(); ++p) {
+        if (set_again(elements, same, p, id)) continue;
+        std::string_view value = list[p].value;
+        if (list[p].escaped) {
+          char* out = batch.alloc(value.size());
+          value = std::string_view(out, unescape_sd_value(value, out));
+        }
+        batch.append_child_named(params, list[p].name, Value::string(value), LOGAGENT_SET_BORROW);
       }
-      batch.append_child_named(params, param.name, Value::string(value), LOGAGENT_SET_BORROW);
     }
   }
+}
+
+bool SyslogEventWriter::seen_before(std::span<const SdElement> elements, size_t index, std::string_view id) noexcept {
+  for (size_t e = 0; e < index; ++e) {
+    if (elements[e].id == id) return true;
+  }
+  return false;
+}
+
+// Whether param `index` of element `element` is followed by one of the same name in the
+// same SD-ID's map.
+bool SyslogEventWriter::set_again(std::span<const SdElement> elements, size_t element, size_t index,
+                                  std::string_view id) noexcept {
+  const std::string_view name = elements[element].params[index].name;
+  for (size_t e = element; e < elements.size(); ++e) {
+    if (elements[e].id != id) continue;
+    const std::span<const SdParam> list = elements[e].params;
+    for (size_t p = e == element ? index + 1 : 0; p < list.size(); ++p) {
+      if (list[p].name == name) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace logagent::plugins::syslog_input

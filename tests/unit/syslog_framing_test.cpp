@@ -77,6 +77,11 @@ TEST(StreamFramer, OctetCountingCutsByLengthAndKeepsNewlinesInside) {
   for (size_t read : {1, 2, 5, 64}) EXPECT_EQ(frame(stream, 1024, read), expected) << "reads of " << read;
 }
 
+TEST(StreamFramer, ALineEndingAtTheEndOfAnOctetFrameIsNotMessage) {
+  // rsyslog's RSYSLOG_SyslogProtocol23Format ends with "\n", which it counts in the frame.
+  EXPECT_EQ(frame("5 <1>a\n6 <1>b\r\n7 <1>c\nd\n", 1024, 3), (std::vector<Cut>{ok("<1>a"), ok("<1>b"), ok("<1>c\nd")}));
+}
+
 TEST(StreamFramer, OctetCountingSkipsNewlinesSendersPutBetweenFrames) {
   EXPECT_EQ(frame("4 <1>a\n4 <1>b\r\n", 1024, 3), (std::vector<Cut>{ok("<1>a"), ok("<1>b")}));
 }
