@@ -4,6 +4,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import threading
@@ -47,6 +48,18 @@ def timestamp_us(text):
     return (int(t.timestamp()) * 1_000_000) + t.microsecond
 
 
+def load_event(line):
+    """One JSON line as a dict; a key written twice in one object fails the test (JSON
+    parsers disagree on which value such a key has)."""
+    def unique(pairs):
+        keys = [k for k, _ in pairs]
+        if len(keys) != len(set(keys)):
+            raise AssertionError(f"a key written twice: {sorted(k for k in keys if keys.count(k) > 1)} in {line[:300]}")
+        return dict(pairs)
+
+    return json.loads(line, object_pairs_hook=unique)
+
+
 def report_counters(err, label=LABEL):
     """The counters (name -> int) of the last report line of `label` in the agent's stderr."""
     lines = [l for l in err.split("\n") if f" {label}: " in l and "=" in l]
@@ -59,9 +72,16 @@ class SyslogAgent:
     """One agent process: stdout and stderr read by threads as they come, so the agent never
     blocks on a full pipe and a test can wait for a number of events."""
 
-    def __init__(self, case, config):
+    def __init__(self, case, config, open_files=None):
         self.case = case
-        self.proc = case.start_agent(["run", "-c", config], stdin=subprocess.DEVNULL)
+
+        def limit():
+            if open_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
+        self.proc = subprocess.Popen([case.bin(), "run", "-c", config], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=case.env(),
+                                     preexec_fn=limit)
         self._cond = threading.Condition()
         self._out = b""
         self._err = b""
@@ -116,7 +136,12 @@ class SyslogAgent:
     def wait_events(self, count, timeout=DEADLINE_S):
         """The events written so far, once there are `count` of them (or at the deadline)."""
         self._wait(lambda: self._out.count(b"\n") >= count, timeout)
-        return [json.loads(l) for l in self.lines()]
+        return [load_event(l) for l in self.lines()]
+
+    def wait_until(self, predicate, timeout=DEADLINE_S):
+        """The events written so far, once predicate(events) holds (or at the deadline)."""
+        self._wait(lambda: predicate([load_event(l) for l in self._out.split(b"\n")[:-1]]), timeout)
+        return [load_event(l) for l in self.lines()]
 
     def quiet_events(self, quiet=0.5, timeout=DEADLINE_S):
         """The events written once nothing new came for `quiet` seconds."""
@@ -129,7 +154,7 @@ class SyslogAgent:
                 break
             seen = now
             time.sleep(quiet)
-        return [json.loads(l) for l in self.lines()]
+        return [load_event(l) for l in self.lines()]
 
     def status(self, key):
         """A value in kB from /proc/PID/status (VmRSS, VmSize)."""
@@ -155,7 +180,7 @@ class SyslogAgent:
         took = time.monotonic() - start
         for t in self._threads:
             t.join(timeout=10)
-        return self.proc.returncode, [json.loads(l) for l in self.lines()], self.err_text(), took
+        return self.proc.returncode, [load_event(l) for l in self.lines()], self.err_text(), took
 
     def kill(self):
         if self.proc.poll() is None:
@@ -168,13 +193,14 @@ class SyslogTestCase(AgentTestCase):
 
     listeners = ("tcp://127.0.0.1:0", "udp://127.0.0.1:0")
 
-    def start_syslog(self, **options):
-        """Starts the agent with these syslog input options (max_message_size = "4KiB" ...)."""
+    def start_syslog(self, open_files=None, **options):
+        """Starts the agent with these syslog input options (max_message_size = "4KiB" ...);
+        `open_files`: its limit of open file descriptors."""
         lines = ["[service]", f"state_dir = {json.dumps(self.path('state'))}", "",
                  "[[inputs]]", 'type = "syslog"', 'tag = "syslog"', f"listen = {toml_value(list(self.listeners))}"]
         lines += [f"{k} = {toml_value(v)}" for k, v in options.items()]
         lines += ["", "[[outputs]]", 'type = "stdout"', 'match = "*"', ""]
-        agent = SyslogAgent(self, self.write_config("\n".join(lines)))
+        agent = SyslogAgent(self, self.write_config("\n".join(lines)), open_files)
         self.addCleanup(agent.kill)
         return agent
 
