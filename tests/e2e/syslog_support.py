@@ -83,6 +83,8 @@ class SyslogAgent:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=case.env(),
                                      preexec_fn=limit)
         self._cond = threading.Condition()
+        self._reading = threading.Event()
+        self._reading.set()
         self._out = b""
         self._err = b""
         self._threads = [threading.Thread(target=self._read, args=(self.proc.stdout, "_out"), daemon=True),
@@ -93,6 +95,8 @@ class SyslogAgent:
 
     def _read(self, pipe, name):
         while True:
+            if name == "_out":
+                self._reading.wait()
             chunk = os.read(pipe.fileno(), 1 << 20)
             with self._cond:
                 if not chunk:
@@ -111,6 +115,13 @@ class SyslogAgent:
                     return predicate()
                 self._cond.wait(min(left, 0.1))
             return True
+
+    def pause_reading(self):
+        """Stops reading the agent's stdout (after the read in progress): its output blocks."""
+        self._reading.clear()
+
+    def resume_reading(self):
+        self._reading.set()
 
     def err_text(self):
         with self._cond:
@@ -188,15 +199,29 @@ class SyslogAgent:
             self.proc.wait()
 
 
+def udp_socket_queue(port):
+    """(datagrams the kernel dropped, bytes waiting) of the UDP socket bound to 127.0.0.1:port,
+    from /proc/net/udp."""
+    local = "0100007F:%04X" % port
+    with open("/proc/net/udp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == local:
+                return int(fields[-1]), int(fields[4].split(":")[1], 16)
+    raise AssertionError(f"no UDP socket on 127.0.0.1:{port} in /proc/net/udp")
+
+
 class SyslogTestCase(AgentTestCase):
     """A test whose agent runs a syslog input into a stdout json output."""
 
     listeners = ("tcp://127.0.0.1:0", "udp://127.0.0.1:0")
 
-    def start_syslog(self, open_files=None, **options):
+    def start_syslog(self, open_files=None, service=None, **options):
         """Starts the agent with these syslog input options (max_message_size = "4KiB" ...);
-        `open_files`: its limit of open file descriptors."""
-        lines = ["[service]", f"state_dir = {json.dumps(self.path('state'))}", "",
+        `open_files`: its limit of open file descriptors; `service`: [service] options."""
+        lines = ["[service]", f"state_dir = {json.dumps(self.path('state'))}"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in (service or {}).items()]
+        lines += ["",
                  "[[inputs]]", 'type = "syslog"', 'tag = "syslog"', f"listen = {toml_value(list(self.listeners))}"]
         lines += [f"{k} = {toml_value(v)}" for k, v in options.items()]
         lines += ["", "[[outputs]]", 'type = "stdout"', 'match = "*"', ""]

@@ -9,7 +9,7 @@ import threading
 import time
 import unittest
 
-from syslog_support import DEADLINE_S, SyslogTestCase, now_us, priority_fields
+from syslog_support import DEADLINE_S, SyslogTestCase, now_us, priority_fields, udp_socket_queue
 
 MAX = 4096  # max_message_size = "4KiB" in these tests
 
@@ -411,6 +411,48 @@ class SyslogHostile(SyslogTestCase):
             self.assertEqual(counters.get("truncated"), truncated, err[-2000:])
         else:
             self.assertGreaterEqual(counters.get("truncated"), truncated, err[-2000:])
+
+    def test_udp_datagrams_the_full_pipeline_cannot_take_are_counted_as_dropped(self):
+        # A small queue and a reader of stdout that stops: the pipeline fills, and UDP, which
+        # cannot push back, goes on reading and counts what it cannot hand on.
+        agent = self.start_syslog(service={"queue_max_bytes": "64KiB"})
+        port = agent.ports["udp"]
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(udp.close)
+        sent = [b"<134>1 2026-12-01T10:00:00.%06dZ host app - - - while full %d" % (i, i) for i in range(3000)]
+        agent.pause_reading()
+        for burst in range(0, len(sent), 50):
+            for datagram in sent[burst:burst + 50]:
+                udp.sendto(datagram, ("127.0.0.1", port))
+            time.sleep(0.01)
+        deadline = time.monotonic() + DEADLINE_S
+        while udp_socket_queue(port)[1] != 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kernel_drops, waiting = udp_socket_queue(port)
+        self.assertEqual(waiting, 0, "the agent stopped reading its socket")
+        agent.resume_reading()
+        events = agent.quiet_events()
+        # Once the pipeline drains, every datagram arrives again.
+        after = [b"<134>1 2026-12-01T10:00:01.%06dZ host app - - - after %d" % (i, i) for i in range(100)]
+        for datagram in after:
+            udp.sendto(datagram, ("127.0.0.1", port))
+            time.sleep(0.001)
+        events = agent.wait_events(len(events) + len(after))
+
+        events, counters, err = self.assert_stopped_cleanly(agent)
+        delivered = [int(e["message"].rsplit(" ", 1)[1]) for e in events if e["message"].startswith("while full ")]
+        self.assertEqual(delivered, sorted(set(delivered)), "once each, in order")
+        for e in events[:len(delivered)]:
+            i = int(e["message"].rsplit(" ", 1)[1])
+            self.assert_fields(e, {"message": f"while full {i}", **priority_fields(134), "version": 1,
+                                   "hostname": "host", "app_name": "app"})
+            self.assertEqual(e["@timestamp"], "2026-12-01T10:00:00.%06dZ" % i)
+        self.assertEqual([e["message"] for e in events[len(delivered):]], [f"after {i}" for i in range(100)])
+        self.assertGreater(counters.get("dropped"), 0, err[-2000:])
+        self.assertEqual(counters.get("messages"), len(events), err[-2000:])
+        # Every datagram that reached the socket was either delivered or counted as dropped.
+        self.assertEqual(counters["messages"] + counters["dropped"], len(sent) + len(after) - kernel_drops,
+                         (kernel_drops, err[-2000:]))
 
     def test_sigterm_delivers_everything_a_connected_client_sent_and_exits_0(self):
         agent = self.start_syslog()
