@@ -98,6 +98,8 @@ class SyslogAgent:
             if name == "_out":
                 self._reading.wait()
             chunk = os.read(pipe.fileno(), 1 << 20)
+            if not chunk:
+                pipe.close()
             with self._cond:
                 if not chunk:
                     setattr(self, name + "_closed", True)
