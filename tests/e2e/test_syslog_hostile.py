@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from syslog_support import DEADLINE_S, SyslogTestCase, now_us, priority_fields, udp_socket_queue
+from syslog_client_support import DEADLINE_S, SyslogClientCase, now_us, priority_fields, udp_socket_queue
 
 MAX = 4096  # max_message_size = "4KiB" in these tests
 
@@ -60,7 +60,7 @@ def closed_by_peer(sock, timeout):
         return True
 
 
-class SyslogHostile(SyslogTestCase):
+class SyslogHostile(SyslogClientCase):
     def test_garbage_lines_are_kept_whole_and_marked_and_a_valid_message_after_them_is_parsed(self):
         agent = self.start_syslog(max_message_size="4KiB")
         rng = random.Random(20261201)

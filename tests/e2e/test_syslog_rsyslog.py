@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from syslog_support import DEADLINE_S, SyslogTestCase, now_us, priority_fields, timestamp_us
+from syslog_client_support import DEADLINE_S, SyslogClientCase, now_us, priority_fields, timestamp_us
 
 RSYSLOGD = next((p for p in ("/usr/sbin/rsyslogd", shutil.which("rsyslogd")) if p and os.access(p, os.X_OK)), None)
 LOGGER = shutil.which("logger")
@@ -38,7 +38,7 @@ def free_tcp_port():
 
 @unittest.skipIf(RSYSLOGD is None, "rsyslogd is not installed (apt-get install rsyslog)")
 @unittest.skipIf(LOGGER is None, "logger is not installed (apt-get install util-linux)")
-class RsyslogForwarding(SyslogTestCase):
+class RsyslogForwarding(SyslogClientCase):
     listeners = ("tcp://127.0.0.1:0",)
 
     def start_rsyslog(self, agent_port, action_options):

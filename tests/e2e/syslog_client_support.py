@@ -1,5 +1,6 @@
-"""A running agent with a syslog input and a stdout json output: its listening ports, the
-events it wrote, its shutdown report, its memory; shared by the syslog end-to-end tests."""
+"""For the tests that talk to the syslog input as clients (or through rsyslog): an agent with a
+syslog input and a stdout json output, whose stdout a test can stop reading; its listening
+ports, its events read strictly, its shutdown report, its memory and descriptor limit."""
 import datetime
 import json
 import os
@@ -213,7 +214,7 @@ def udp_socket_queue(port):
     raise AssertionError(f"no UDP socket on 127.0.0.1:{port} in /proc/net/udp")
 
 
-class SyslogTestCase(AgentTestCase):
+class SyslogClientCase(AgentTestCase):
     """A test whose agent runs a syslog input into a stdout json output."""
 
     listeners = ("tcp://127.0.0.1:0", "udp://127.0.0.1:0")
