@@ -32,21 +32,30 @@ StreamFramer::Header StreamFramer::read_header(std::string_view bytes, size_t po
 }
 
 bool StreamFramer::cut_line(std::string_view bytes, size_t& pos, FrameIssue issue, std::vector<Frame>& frames) {
-  const size_t window = std::min(bytes.size() - pos, max_message_ + 1);
-  const void* newline = std::memchr(bytes.data() + pos, '\n', window);
+  // A line of max_message bytes may still be followed by "\r\n": look that far for its end,
+  // from where the last look stopped (a long line arriving in small reads is scanned once).
+  const size_t window = std::min(bytes.size() - pos, max_message_ + 2);
+  const size_t from = std::min(line_scanned_, window);
+  const void* newline = std::memchr(bytes.data() + pos + from, '\n', window - from);
   if (newline != nullptr) {
     const size_t end = static_cast<size_t>(static_cast<const char*>(newline) - bytes.data());
     const size_t stop = without_cr(bytes, pos, end);
-    if (stop > pos || issue != FrameIssue::none) frames.push_back(Frame{pos, stop - pos, false, issue});
+    const size_t kept = std::min(stop - pos, max_message_);
+    if (kept != 0 || issue != FrameIssue::none) frames.push_back(Frame{pos, kept, kept < stop - pos, issue});
+    discarded_ += stop - pos - kept;
     pos = end + 1;
+    line_scanned_ = 0;
     return true;
   }
-  if (bytes.size() - pos > max_message_) {
+  if (window == max_message_ + 2) {
+    // Longer than max_message whatever ends it: its start is a frame, the rest is skipped.
     frames.push_back(Frame{pos, max_message_, true, issue});
     pos += max_message_;
     skip_line_ = true;
+    line_scanned_ = 0;
     return true;
   }
+  line_scanned_ = window;  // the caller passes these bytes again, first, with more after them
   return false;
 }
 
@@ -62,8 +71,7 @@ size_t StreamFramer::cut(std::string_view bytes, std::vector<Frame>& frames) {
     }
     if (skip_line_) {
       const void* newline = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
-      const size_t end =
-          newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
+      const size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
       discarded_ += end - pos;
       pos = newline ? end + 1 : end;
       skip_line_ = newline == nullptr;
@@ -99,18 +107,21 @@ size_t StreamFramer::cut(std::string_view bytes, std::vector<Frame>& frames) {
 
 void StreamFramer::finish(std::string_view rest, std::vector<Frame>& frames) {
   if (rest.empty()) return;
+  size_t start = 0;
+  size_t stop = rest.size();
+  FrameIssue issue = FrameIssue::closed_inside_frame;
   if (mode_ != Mode::octets) {
-    const size_t stop = without_cr(rest, 0, rest.size());
-    if (stop != 0) frames.push_back(Frame{0, stop, false, FrameIssue::none});
-    return;
-  }
-  size_t length = 0;
-  size_t body = 0;
-  if (read_header(rest, 0, length, body) == Header::complete && body < rest.size()) {
-    frames.push_back(Frame{body, rest.size() - body, false, FrameIssue::closed_inside_frame});
+    stop = without_cr(rest, 0, rest.size());
+    issue = FrameIssue::none;  // a last line needs no newline
   } else {
-    frames.push_back(Frame{0, rest.size(), false, FrameIssue::closed_inside_frame});
+    size_t length = 0;
+    size_t body = 0;
+    if (read_header(rest, 0, length, body) == Header::complete && body < rest.size()) start = body;
   }
+  if (stop == start) return;
+  const size_t kept = std::min(stop - start, max_message_);
+  frames.push_back(Frame{start, kept, kept < stop - start, issue});
+  discarded_ += stop - start - kept;
 }
 
 }  // namespace logagent::plugins::syslog_input

@@ -2,7 +2,6 @@
 #include "syslog_event_writer.hpp"
 
 #include <ctime>
-#include <optional>
 
 namespace logagent::plugins::syslog_input {
 namespace {
@@ -71,17 +70,17 @@ int32_t SyslogEventWriter::local_zone_offset(int64_t now_ns) noexcept {
 bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt& receipt) {
   const uint32_t event = batch.append(receipt.time_ns);
   std::string_view reason = issue_reason(receipt.issue);
-  std::optional<SyslogMessage> parsed;
+  bool parsed = false;
   if (parse_ && reason.empty()) {
-    ParseResult result = parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_);
-    parsed = result.message;
-    reason = result.reason;
+    reason =
+        parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_, message_fields_);
+    parsed = reason.empty();
   }
   // `message` first: the MSG part of a parsed message, else everything as received.
-  batch.set(event, message_, Value::string(parsed ? parsed->message : text), kBorrowNew);
+  batch.set(event, message_, Value::string(parsed ? message_fields_.message : text), kBorrowNew);
   if (receipt.truncated) batch.set(event, truncated_, Value::boolean(true), kNew);
   if (source_ != LOGAGENT_NO_KEY) batch.set(event, source_, Value::string(receipt.peer), kBorrowNew);
-  if (parsed) write_fields(batch, event, *parsed);
+  if (parsed) write_fields(batch, event, message_fields_);
   if (reason.empty()) return true;
   batch.set(event, error_, Value::string(reason), kNew);
   return false;
@@ -89,11 +88,9 @@ bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt
 
 void SyslogEventWriter::write_fields(Batch& batch, uint32_t event, const SyslogMessage& m) {
   if (m.timestamp_ns) batch.set_time(event, *m.timestamp_ns);
-  batch.set(event, facility_, Value::string(in_batch(batch, facility_names_[m.facility], m.facility_name)),
-            kBorrowNew);
+  batch.set(event, facility_, Value::string(in_batch(batch, facility_names_[m.facility], m.facility_name)), kBorrowNew);
   batch.set(event, facility_code_, Value::integer(m.facility), kNew);
-  batch.set(event, severity_, Value::string(in_batch(batch, severity_names_[m.severity], m.severity_name)),
-            kBorrowNew);
+  batch.set(event, severity_, Value::string(in_batch(batch, severity_names_[m.severity], m.severity_name)), kBorrowNew);
   batch.set(event, severity_code_, Value::integer(m.severity), kNew);
   if (m.version != 0) batch.set(event, version_, Value::integer(m.version), kNew);
   if (!m.hostname.empty()) batch.set(event, hostname_, Value::string(m.hostname), kBorrowNew);
