@@ -202,6 +202,21 @@ class SyslogHostile(SyslogClientCase):
         self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "connections")},
                          {"messages": 3, "truncated": 1, "connections": 2}, err[-2000:])
 
+    def test_an_octet_count_of_999999999_then_a_few_bytes_and_a_close_delivers_them_marked(self):
+        agent = self.start_syslog(max_message_size="4KiB")
+        with connect(agent.ports["tcp"]) as s:
+            s.sendall(b"999999999 <13>1 - host app - - - only this arrived")
+        events = agent.wait_events(1)
+        # Fewer bytes than max_message_size arrived: all of them are kept, none was cut off.
+        self.assertEqual([without_time(e) for e in events],
+                         [{"message": "<13>1 - host app - - - only this arrived",
+                           "_error": "syslog: connection closed inside a frame"}])
+
+        events, counters, err = self.assert_stopped_cleanly(agent)
+        self.assertEqual(len(events), 1)
+        self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "parse_errors", "connections")},
+                         {"messages": 1, "truncated": 0, "parse_errors": 1, "connections": 1}, err[-2000:])
+
     def test_a_frame_without_a_valid_octet_count_is_read_to_the_newline_and_marked(self):
         agent = self.start_syslog(max_message_size="4KiB")
         with connect(agent.ports["tcp"]) as s:
@@ -226,8 +241,8 @@ class SyslogHostile(SyslogClientCase):
 
         events, counters, err = self.assert_stopped_cleanly(agent)
         self.assertEqual(len(events), 5)
-        self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "connections")},
-                         {"messages": 5, "truncated": 0, "connections": 1}, err[-2000:])
+        self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "parse_errors", "connections")},
+                         {"messages": 5, "truncated": 0, "parse_errors": 2, "connections": 1}, err[-2000:])
 
     def test_a_connection_closed_inside_a_frame_delivers_what_arrived_marked(self):
         agent = self.start_syslog(max_message_size="4KiB")
@@ -247,8 +262,8 @@ class SyslogHostile(SyslogClientCase):
 
         events, counters, err = self.assert_stopped_cleanly(agent)
         self.assertEqual(len(events), 3, events)
-        self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "connections")},
-                         {"messages": 3, "truncated": 0, "connections": 2}, err[-2000:])
+        self.assertEqual({k: counters.get(k) for k in ("messages", "truncated", "parse_errors", "connections")},
+                         {"messages": 3, "truncated": 0, "parse_errors": 1, "connections": 2}, err[-2000:])
 
     def test_connections_over_max_connections_are_refused_and_the_agent_keeps_serving(self):
         agent = self.start_syslog(max_connections=50)
