@@ -44,7 +44,7 @@ bool is_alnum(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'z') ||
 bool is_printable(char c) noexcept { return c >= 33 && c <= 126; }
 bool is_sd_name_char(char c) noexcept { return is_printable(c) && c != '=' && c != ']' && c != '"'; }
 
-ParseResult fail(std::string_view reason) noexcept { return ParseResult{std::nullopt, reason}; }
+constexpr std::string_view fail(std::string_view reason) noexcept { return reason; }
 
 // "<PRI>": 1 to 3 digits, 0..191. Leading zeros are taken ("<013>"), as rsyslog does.
 std::string_view read_priority(std::string_view text, size_t& pos, SyslogMessage& m) noexcept {
@@ -155,7 +155,7 @@ bool read_structured_data(std::string_view text, size_t& pos, StructuredData& sd
 }
 
 // <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [SP MSG], `pos` after "1 ".
-ParseResult parse_rfc5424(std::string_view text, size_t pos, SyslogMessage& m, StructuredData& sd) {
+std::string_view parse_rfc5424(std::string_view text, size_t pos, SyslogMessage& m, StructuredData& sd) {
   m.format = SyslogFormat::rfc5424;
   m.version = 1;
   if (pos < text.size() && text[pos] == '-') {
@@ -180,7 +180,7 @@ ParseResult parse_rfc5424(std::string_view text, size_t pos, SyslogMessage& m, S
     if (message.starts_with(kUtf8Bom)) message.remove_prefix(kUtf8Bom.size());
     m.message = message;
   }
-  return ParseResult{m, {}};
+  return {};
 }
 
 // rsyslog's test for a BSD hostname: letters, digits, '.', '_' and '-', ending in a letter
@@ -198,7 +198,7 @@ size_t hostname_size(std::string_view text, size_t pos) noexcept {
 }
 
 // <PRI>TIMESTAMP [HOSTNAME ]TAG[: ]MSG, `pos` after the priority.
-ParseResult parse_rfc3164(std::string_view text, size_t pos, const ParseContext& ctx, SyslogMessage& m) {
+std::string_view parse_rfc3164(std::string_view text, size_t pos, const ParseContext& ctx, SyslogMessage& m) {
   m.format = SyslogFormat::rfc3164;
   m.version = 0;
   // rsyslog's forwarding format writes an RFC 3339 time in this layout.
@@ -228,7 +228,7 @@ ParseResult parse_rfc3164(std::string_view text, size_t pos, const ParseContext&
   if (bracket != std::string_view::npos && tag.back() == ']') {
     m.procid = tag.substr(bracket + 1, tag.size() - bracket - 2);
   }
-  return ParseResult{m, {}};
+  return {};
 }
 
 }  // namespace
@@ -241,10 +241,11 @@ std::string_view severity_name(unsigned severity) noexcept {
   return severity < kSeverityNames.size() ? kSeverityNames[severity] : std::string_view{};
 }
 
-ParseResult parse_syslog(std::string_view text, const ParseContext& ctx, StructuredData& structured_data) {
+std::string_view parse_syslog(std::string_view text, const ParseContext& ctx, StructuredData& structured_data,
+                              SyslogMessage& m) {
   structured_data.elements.clear();
   structured_data.params.clear();
-  SyslogMessage m;
+  m = SyslogMessage{};
   size_t pos = 0;
   if (const std::string_view reason = read_priority(text, pos, m); !reason.empty()) return fail(reason);
   // A VERSION is 1 to 3 digits and a space: "2026-..." (an RFC 3339 time) is not one.
@@ -259,6 +260,13 @@ ParseResult parse_syslog(std::string_view text, const ParseContext& ctx, Structu
     return parse_rfc5424(text, p + 1, m, structured_data);
   }
   return parse_rfc3164(text, pos, ctx, m);
+}
+
+ParseResult parse_syslog(std::string_view text, const ParseContext& ctx, StructuredData& structured_data) {
+  SyslogMessage m;
+  const std::string_view reason = parse_syslog(text, ctx, structured_data, m);
+  if (!reason.empty()) return ParseResult{std::nullopt, reason};
+  return ParseResult{m, {}};
 }
 
 size_t unescape_sd_value(std::string_view raw, char* out) noexcept {

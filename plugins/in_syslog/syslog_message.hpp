@@ -80,6 +80,10 @@ struct ParseResult {
 // (with an "Mmm dd hh:mm:ss" or an RFC 3339 timestamp). Reads no byte outside `text`.
 // Throws only std::bad_alloc, when `structured_data` must grow.
 ParseResult parse_syslog(std::string_view text, const ParseContext& ctx, StructuredData& structured_data);
+// The same into `out`, which a caller reuses (nothing is copied out): returns the reason,
+// empty on success. `out` is fully rewritten either way.
+std::string_view parse_syslog(std::string_view text, const ParseContext& ctx, StructuredData& structured_data,
+                              SyslogMessage& out);
 
 // "kern" .. "local7" and "emerg" .. "debug"; "" outside 0..23 and 0..7.
 std::string_view facility_name(unsigned facility) noexcept;

@@ -1,0 +1,130 @@
+// The datagram half of the syslog input (datagram_receiver.hpp).
+#include "datagram_receiver.hpp"
+
+#include <poll.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace logagent::plugins::syslog_input {
+namespace {
+
+// How often a batch that found the pipeline full is offered again.
+constexpr int kRetryMs = 5;
+
+// Senders end a datagram with "\n", "\r\n" or a NUL (syslog(3) on some systems): not message.
+size_t without_trailer(const char* p, size_t n) noexcept {
+  while (n != 0 && (p[n - 1] == '\n' || p[n - 1] == '\0' || p[n - 1] == '\r')) --n;
+  return n;
+}
+
+}  // namespace
+
+DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const SyslogCounters& counters,
+                                   size_t max_message, std::vector<std::pair<int, ListenAddress>> sockets, int stop_fd)
+    : host_(host),
+      writer_(host, writer),
+      counters_(counters),
+      batch_(host, writer_, counters),
+      max_message_(max_message),
+      sockets_(std::move(sockets)),
+      stop_fd_(stop_fd),
+      buffers_(new char[kSlots * max_message]),
+      peers_(kSlots) {}
+
+std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
+                                                 const std::string& unix_path) {
+  if (last_peer_serial_ == batch_.serial() && length == last_peer_length_ && std::memcmp(&peer, &last_peer_, length) == 0)
+    return last_peer_text_;
+  const std::string text = peer_text(peer, length, unix_path);
+  char* copy = batch.alloc(text.size());
+  std::memcpy(copy, text.data(), text.size());
+  std::memcpy(&last_peer_, &peer, length);
+  last_peer_length_ = length;
+  last_peer_serial_ = batch_.serial();
+  last_peer_text_ = std::string_view(copy, text.size());
+  return last_peer_text_;
+}
+
+bool DatagramReceiver::receive(size_t socket) {
+  const int fd = sockets_[socket].first;
+  mmsghdr headers[kSlots];
+  iovec slots[kSlots];
+  for (unsigned i = 0; i < kSlots; ++i) {
+    slots[i] = iovec{buffers_.get() + i * max_message_, max_message_};
+    headers[i] = mmsghdr{};
+    headers[i].msg_hdr.msg_iov = &slots[i];
+    headers[i].msg_hdr.msg_iovlen = 1;
+    headers[i].msg_hdr.msg_name = &peers_[i];
+    headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+  }
+  const int n = ::recvmmsg(fd, headers, kSlots, MSG_DONTWAIT, nullptr);
+  if (n <= 0) {
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+      host_.warn(std::string("receiving on ") + to_url(sockets_[socket].second) + ": " + std::strerror(errno));
+    return false;
+  }
+  const int64_t now = realtime_ns();
+  Batch batch = batch_.get();
+  // One copy into the batch for the whole read; each message borrows its part of it.
+  size_t total = 0;
+  for (int i = 0; i < n; ++i) total += headers[i].msg_len;
+  char* copy = batch.alloc(total);
+  const bool want_peer = writer_.has_source_field();
+  size_t at = 0;
+  for (int i = 0; i < n; ++i) {
+    const char* data = buffers_.get() + size_t(i) * max_message_;
+    const size_t length = headers[i].msg_len;
+    std::memcpy(copy + at, data, length);
+    Receipt receipt{now, {}, (headers[i].msg_hdr.msg_flags & MSG_TRUNC) != 0, FrameIssue::none};
+    if (want_peer)
+      receipt.peer = peer_in_batch(batch, peers_[i], headers[i].msg_hdr.msg_namelen, sockets_[socket].second.path);
+    const size_t kept = receipt.truncated ? length : without_trailer(copy + at, length);
+    if (kept != 0 || receipt.truncated) batch_.write(std::string_view(copy + at, kept), receipt);
+    at += length;
+  }
+  return true;
+}
+
+bool DatagramReceiver::hand_on(bool now) {
+  if (batch_.empty() || (!now && !batch_.full())) return true;
+  const Status s = batch_.try_emit();
+  if (s == Status::Error()) return false;
+  if (s == Status::Retry() && batch_.full()) batch_.drop();
+  return true;
+}
+
+void DatagramReceiver::run() {
+  std::vector<pollfd> fds;
+  fds.push_back(pollfd{stop_fd_, POLLIN, 0});
+  for (const auto& [fd, address] : sockets_) fds.push_back(pollfd{fd, POLLIN, 0});
+  bool stopping = false;
+  while (!stopping) {
+    // Hand on what was read before waiting: a quiet sender's messages are not held back.
+    int ready = ::poll(fds.data(), fds.size(), 0);
+    if (ready == 0) {
+      if (!hand_on(true)) return;
+      ready = ::poll(fds.data(), fds.size(), batch_.empty() ? -1 : kRetryMs);
+    }
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    stopping = fds[0].revents != 0;
+    for (size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].revents != 0) receive(i - 1);
+      if (!hand_on(false)) return;
+    }
+  }
+  // What the sockets hold already was sent before the stop: it is read and handed on.
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    while (receive(i)) {
+      if (!hand_on(false)) return;
+    }
+  }
+  if (batch_.try_emit() == Status::Retry()) batch_.drop();
+}
+
+}  // namespace logagent::plugins::syslog_input

@@ -1,0 +1,60 @@
+// Receives syslog datagrams (UDP, unix datagram sockets): one message per datagram.
+//
+// Datagrams cannot be pushed back on: when the pipeline is full the batch in hand waits
+// (try_emit, never a blocking emit) and keeps filling while the sockets are read on; once it
+// is full too it is dropped and its messages counted as `dropped`, so memory stays bounded
+// and the count says what was lost.
+#pragma once
+
+#include <logagent/plugin.hpp>
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "listen_address.hpp"
+#include "receiver_support.hpp"
+#include "syslog_event_writer.hpp"
+
+namespace logagent::plugins::syslog_input {
+
+class DatagramReceiver {
+ public:
+  // `sockets`: bound datagram sockets, owned by the caller; `stop_fd` becomes readable when
+  // the agent stops.
+  DatagramReceiver(Host host, const WriterOptions& writer, const SyslogCounters& counters, size_t max_message,
+                   std::vector<std::pair<int, ListenAddress>> sockets, int stop_fd);
+
+  // Until stop_fd is readable: then what the sockets hold already is read and handed on.
+  void run();
+
+ private:
+  static constexpr unsigned kSlots = 32;  // datagrams per recvmmsg
+
+  // Reads what one socket holds now, up to kSlots datagrams; false when it held none.
+  bool receive(size_t socket);
+  std::string_view peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
+                                 const std::string& unix_path);
+  // Hands the batch on if it is full (or `now`): a full one that finds no room is dropped.
+  bool hand_on(bool now);
+
+  Host host_;
+  SyslogEventWriter writer_;
+  const SyslogCounters& counters_;
+  BatchInHand batch_;
+  size_t max_message_;
+  std::vector<std::pair<int, ListenAddress>> sockets_;
+  int stop_fd_;
+  std::unique_ptr<char[]> buffers_;  // kSlots * max_message_
+  std::vector<sockaddr_storage> peers_;
+  // The last sender's address text in the current batch (senders often send in bursts).
+  sockaddr_storage last_peer_{};
+  socklen_t last_peer_length_ = 0;
+  uint64_t last_peer_serial_ = 0;
+  std::string_view last_peer_text_;
+};
+
+}  // namespace logagent::plugins::syslog_input

@@ -1,0 +1,121 @@
+// Fields of a syslog event (docs/plugins/syslog.md, "Fields").
+#include "syslog_event_writer.hpp"
+
+#include <ctime>
+
+namespace logagent::plugins::syslog_input {
+namespace {
+
+constexpr uint32_t kNew = LOGAGENT_SET_NEW;
+constexpr uint32_t kBorrowNew = LOGAGENT_SET_NEW | LOGAGENT_SET_BORROW;
+
+std::string_view issue_reason(FrameIssue issue) noexcept {
+  switch (issue) {
+    case FrameIssue::bad_octet_count:
+      return "syslog: bad octet count";
+    case FrameIssue::closed_inside_frame:
+      return "syslog: connection closed inside a frame";
+    case FrameIssue::none:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+SyslogEventWriter::SyslogEventWriter(Host host, const WriterOptions& options)
+    : parse_(options.parse),
+      message_(host.intern("message")),
+      facility_(host.intern("facility")),
+      facility_code_(host.intern("facility_code")),
+      severity_(host.intern("severity")),
+      severity_code_(host.intern("severity_code")),
+      version_(host.intern("version")),
+      hostname_(host.intern("hostname")),
+      app_name_(host.intern("app_name")),
+      procid_(host.intern("procid")),
+      msgid_(host.intern("msgid")),
+      structured_data_(host.intern("structured_data")),
+      truncated_(host.intern("truncated")),
+      error_(host.intern(LOGAGENT_ERROR_FIELD)),
+      source_(options.source_field.empty() ? LOGAGENT_NO_KEY : host.intern(options.source_field)) {}
+
+void SyslogEventWriter::start_batch() noexcept {
+  facility_names_.fill({});
+  severity_names_.fill({});
+}
+
+std::string_view SyslogEventWriter::in_batch(Batch& batch, std::string_view& slot, std::string_view name) {
+  if (slot.empty()) {
+    char* copy = batch.alloc(name.size());
+    std::char_traits<char>::copy(copy, name.data(), name.size());
+    slot = std::string_view(copy, name.size());
+  }
+  return slot;
+}
+
+// RFC 3164 times carry no zone: they are read in the agent's own (TZ), as rsyslog reads
+// them. The offset is looked up once a second, so a change of daylight saving time is met.
+int32_t SyslogEventWriter::local_zone_offset(int64_t now_ns) noexcept {
+  const int64_t second = now_ns / 1'000'000'000;
+  if (second != zone_checked_second_) {
+    zone_checked_second_ = second;
+    const time_t t = static_cast<time_t>(second);
+    tm local{};
+    if (localtime_r(&t, &local) != nullptr) zone_offset_ = static_cast<int32_t>(local.tm_gmtoff);
+  }
+  return zone_offset_;
+}
+
+bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt& receipt) {
+  const uint32_t event = batch.append(receipt.time_ns);
+  std::string_view reason = issue_reason(receipt.issue);
+  bool parsed = false;
+  if (parse_ && reason.empty()) {
+    reason = parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_, message_fields_);
+    parsed = reason.empty();
+  }
+  // `message` first: the MSG part of a parsed message, else everything as received.
+  batch.set(event, message_, Value::string(parsed ? message_fields_.message : text), kBorrowNew);
+  if (receipt.truncated) batch.set(event, truncated_, Value::boolean(true), kNew);
+  if (source_ != LOGAGENT_NO_KEY) batch.set(event, source_, Value::string(receipt.peer), kBorrowNew);
+  if (parsed) write_fields(batch, event, message_fields_);
+  if (reason.empty()) return true;
+  batch.set(event, error_, Value::string(reason), kNew);
+  return false;
+}
+
+void SyslogEventWriter::write_fields(Batch& batch, uint32_t event, const SyslogMessage& m) {
+  if (m.timestamp_ns) batch.set_time(event, *m.timestamp_ns);
+  batch.set(event, facility_, Value::string(in_batch(batch, facility_names_[m.facility], m.facility_name)),
+            kBorrowNew);
+  batch.set(event, facility_code_, Value::integer(m.facility), kNew);
+  batch.set(event, severity_, Value::string(in_batch(batch, severity_names_[m.severity], m.severity_name)),
+            kBorrowNew);
+  batch.set(event, severity_code_, Value::integer(m.severity), kNew);
+  if (m.version != 0) batch.set(event, version_, Value::integer(m.version), kNew);
+  if (!m.hostname.empty()) batch.set(event, hostname_, Value::string(m.hostname), kBorrowNew);
+  if (!m.app_name.empty()) batch.set(event, app_name_, Value::string(m.app_name), kBorrowNew);
+  if (!m.procid.empty()) batch.set(event, procid_, Value::string(m.procid), kBorrowNew);
+  if (!m.msgid.empty()) batch.set(event, msgid_, Value::string(m.msgid), kBorrowNew);
+  if (!m.structured_data.empty()) write_structured_data(batch, event, m);
+}
+
+// structured_data = { "SD-ID" = { "PARAM-NAME" = "value", ... }, ... }: names as sent (they
+// are met in the data, so stored in the batch, not interned), values unescaped.
+void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, const SyslogMessage& m) {
+  const logagent_field sd = batch.set(event, structured_data_, Value::map(), kNew);
+  for (const SdElement& element : m.structured_data) {
+    const logagent_field params = batch.append_child_named(sd, element.id, Value::map(), LOGAGENT_SET_BORROW);
+    for (const SdParam& param : element.params) {
+      std::string_view value = param.value;
+      if (param.escaped) {
+        char* out = batch.alloc(value.size());
+        value = std::string_view(out, unescape_sd_value(value, out));
+      }
+      batch.append_child_named(params, param.name, Value::string(value), LOGAGENT_SET_BORROW);
+    }
+  }
+}
+
+}  // namespace logagent::plugins::syslog_input
