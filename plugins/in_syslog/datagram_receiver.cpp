@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -31,16 +32,18 @@ DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const
       max_message_(max_message),
       sockets_(std::move(sockets)),
       stop_fd_(stop_fd),
-      buffers_(new char[kSlots * max_message]),
-      peers_(kSlots) {}
+      slots_(static_cast<unsigned>(std::clamp<size_t>(kBufferBytes / max_message, 1, kMaxSlots))),
+      buffers_(new char[slots_ * max_message]),
+      peers_(slots_) {}
 
 std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
                                                  const std::string& unix_path) {
-  if (last_peer_serial_ == batch_.serial() && length == last_peer_length_ && std::memcmp(&peer, &last_peer_, length) == 0)
+  if (last_peer_serial_ == batch_.serial() && length == last_peer_length_ &&
+      std::memcmp(&peer, &last_peer_, length) == 0)
     return last_peer_text_;
   const std::string text = peer_text(peer, length, unix_path);
   char* copy = batch.alloc(text.size());
-  std::memcpy(copy, text.data(), text.size());
+  std::copy_n(text.data(), text.size(), copy);
   std::memcpy(&last_peer_, &peer, length);
   last_peer_length_ = length;
   last_peer_serial_ = batch_.serial();
@@ -50,9 +53,9 @@ std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_st
 
 bool DatagramReceiver::receive(size_t socket) {
   const int fd = sockets_[socket].first;
-  mmsghdr headers[kSlots];
-  iovec slots[kSlots];
-  for (unsigned i = 0; i < kSlots; ++i) {
+  mmsghdr headers[kMaxSlots];
+  iovec slots[kMaxSlots];
+  for (unsigned i = 0; i < slots_; ++i) {
     slots[i] = iovec{buffers_.get() + i * max_message_, max_message_};
     headers[i] = mmsghdr{};
     headers[i].msg_hdr.msg_iov = &slots[i];
@@ -60,7 +63,7 @@ bool DatagramReceiver::receive(size_t socket) {
     headers[i].msg_hdr.msg_name = &peers_[i];
     headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   }
-  const int n = ::recvmmsg(fd, headers, kSlots, MSG_DONTWAIT, nullptr);
+  const int n = ::recvmmsg(fd, headers, slots_, MSG_DONTWAIT, nullptr);
   if (n <= 0) {
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
       host_.warn(std::string("receiving on ") + to_url(sockets_[socket].second) + ": " + std::strerror(errno));
@@ -92,8 +95,20 @@ bool DatagramReceiver::hand_on(bool now) {
   if (batch_.empty() || (!now && !batch_.full())) return true;
   const Status s = batch_.try_emit();
   if (s == Status::Error()) return false;
-  if (s == Status::Retry() && batch_.full()) batch_.drop();
+  if (s == Status::Retry() && batch_.full()) report_drops(batch_.drop());
   return true;
+}
+
+// Drops are logged as they happen, at most once every 10 s with the count since the last
+// line, so a flood is visible without a line per batch.
+void DatagramReceiver::report_drops(uint64_t dropped) {
+  unreported_drops_ += dropped;
+  const int64_t now = monotonic_ns();
+  if (unreported_drops_ == 0 || (last_drop_report_ns_ != 0 && now - last_drop_report_ns_ < kDropReportNs)) return;
+  host_.warn("the pipeline is full: dropped " + std::to_string(unreported_drops_) +
+             " datagrams (counter \"dropped\"); outputs are slower than the senders");
+  unreported_drops_ = 0;
+  last_drop_report_ns_ = now;
 }
 
 void DatagramReceiver::run() {
@@ -124,7 +139,8 @@ void DatagramReceiver::run() {
       if (!hand_on(false)) return;
     }
   }
-  if (batch_.try_emit() == Status::Retry()) batch_.drop();
+  last_drop_report_ns_ = 0;  // what is left unreported is logged now
+  report_drops(batch_.try_emit() == Status::Retry() ? batch_.drop() : 0);
 }
 
 }  // namespace logagent::plugins::syslog_input

@@ -32,14 +32,16 @@ class DatagramReceiver {
   void run();
 
  private:
-  static constexpr unsigned kSlots = 32;  // datagrams per recvmmsg
+  static constexpr unsigned kMaxSlots = 32;        // datagrams per recvmmsg
+  static constexpr size_t kBufferBytes = 2 << 20;  // for all slots, unless one message needs more
 
-  // Reads what one socket holds now, up to kSlots datagrams; false when it held none.
+  // Reads what one socket holds now, up to slots_ datagrams; false when it held none.
   bool receive(size_t socket);
   std::string_view peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
                                  const std::string& unix_path);
   // Hands the batch on if it is full (or `now`): a full one that finds no room is dropped.
   bool hand_on(bool now);
+  void report_drops(uint64_t dropped);
 
   Host host_;
   SyslogEventWriter writer_;
@@ -48,13 +50,17 @@ class DatagramReceiver {
   size_t max_message_;
   std::vector<std::pair<int, ListenAddress>> sockets_;
   int stop_fd_;
-  std::unique_ptr<char[]> buffers_;  // kSlots * max_message_
+  unsigned slots_;                   // kMaxSlots, fewer when max_message is large
+  std::unique_ptr<char[]> buffers_;  // slots_ * max_message_
   std::vector<sockaddr_storage> peers_;
   // The last sender's address text in the current batch (senders often send in bursts).
   sockaddr_storage last_peer_{};
   socklen_t last_peer_length_ = 0;
   uint64_t last_peer_serial_ = 0;
   std::string_view last_peer_text_;
+  static constexpr int64_t kDropReportNs = 10'000'000'000;
+  uint64_t unreported_drops_ = 0;
+  int64_t last_drop_report_ns_ = 0;
 };
 
 }  // namespace logagent::plugins::syslog_input

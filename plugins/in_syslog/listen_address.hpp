@@ -20,7 +20,7 @@ inline bool is_stream(Transport t) noexcept { return t == Transport::tcp || t ==
 
 struct ListenAddress {
   Transport transport = Transport::udp;
-  std::string host;  // numeric address as written; "127.0.0.1" when the URL names none
+  std::string host;   // numeric address as written; "127.0.0.1" when the URL names none
   uint16_t port = 0;  // 0: the system picks one (logged once bound)
   std::string path;   // unix sockets
 };

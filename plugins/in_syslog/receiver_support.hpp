@@ -97,13 +97,16 @@ class BatchInHand {
     }
     return s;
   }
-  // Gives up the batch in hand (datagrams, when the pipeline stayed full): counted as dropped.
-  void drop() {
-    if (batch_ == nullptr) return;
-    host_.add(counters_.dropped, messages_);
+  // Gives up the batch in hand (datagrams, when the pipeline stayed full): counted as
+  // dropped. Returns how many messages it held.
+  uint64_t drop() {
+    if (batch_ == nullptr) return 0;
+    const uint64_t dropped = messages_;
+    host_.add(counters_.dropped, dropped);
     messages_ = bytes_ = truncated_ = parse_errors_ = 0;
     host_.discard(batch_);
     batch_ = nullptr;
+    return dropped;
   }
 
  private:

@@ -32,9 +32,11 @@ StreamFramer::Header StreamFramer::read_header(std::string_view bytes, size_t po
 }
 
 bool StreamFramer::cut_line(std::string_view bytes, size_t& pos, FrameIssue issue, std::vector<Frame>& frames) {
-  // A line of max_message bytes may still be followed by "\r\n": look that far for its end.
+  // A line of max_message bytes may still be followed by "\r\n": look that far for its end,
+  // from where the last look stopped (a long line arriving in small reads is scanned once).
   const size_t window = std::min(bytes.size() - pos, max_message_ + 2);
-  const void* newline = std::memchr(bytes.data() + pos, '\n', window);
+  const size_t from = std::min(line_scanned_, window);
+  const void* newline = std::memchr(bytes.data() + pos + from, '\n', window - from);
   if (newline != nullptr) {
     const size_t end = static_cast<size_t>(static_cast<const char*>(newline) - bytes.data());
     const size_t stop = without_cr(bytes, pos, end);
@@ -42,6 +44,7 @@ bool StreamFramer::cut_line(std::string_view bytes, size_t& pos, FrameIssue issu
     if (kept != 0 || issue != FrameIssue::none) frames.push_back(Frame{pos, kept, kept < stop - pos, issue});
     discarded_ += stop - pos - kept;
     pos = end + 1;
+    line_scanned_ = 0;
     return true;
   }
   if (window == max_message_ + 2) {
@@ -49,8 +52,10 @@ bool StreamFramer::cut_line(std::string_view bytes, size_t& pos, FrameIssue issu
     frames.push_back(Frame{pos, max_message_, true, issue});
     pos += max_message_;
     skip_line_ = true;
+    line_scanned_ = 0;
     return true;
   }
+  line_scanned_ = window;  // the caller passes these bytes again, first, with more after them
   return false;
 }
 
@@ -66,8 +71,7 @@ size_t StreamFramer::cut(std::string_view bytes, std::vector<Frame>& frames) {
     }
     if (skip_line_) {
       const void* newline = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
-      const size_t end =
-          newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
+      const size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - bytes.data()) : bytes.size();
       discarded_ += end - pos;
       pos = newline ? end + 1 : end;
       skip_line_ = newline == nullptr;

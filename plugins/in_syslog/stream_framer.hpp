@@ -67,6 +67,7 @@ class StreamFramer {
   Mode mode_ = Mode::undecided;
   uint64_t skip_bytes_ = 0;  // of an over-long octet-counted frame, still to come
   bool skip_line_ = false;   // an over-long line is being skipped up to its newline
+  size_t line_scanned_ = 0;  // bytes of the unfinished line already known to hold no newline
   uint64_t discarded_ = 0;
 };
 

@@ -35,7 +35,7 @@ StreamReceiver::StreamReceiver(Host host, const WriterOptions& writer, const Sys
       stop_fd_(stop_fd),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
       spare_fd_(open_spare()),
-      scratch_(new char[limits.max_message + StreamFramer::kMaxHeader + kReadSize]) {
+      scratch_(new char[kReadSize]) {
   if (epoll_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   watch(stop_fd_, kStopTag);
   for (size_t i = 0; i < listeners_.size(); ++i) watch(listeners_[i].first, kListenerTag | i);
@@ -91,8 +91,8 @@ void StreamReceiver::accept_from(size_t listener) {
       continue;
     }
     if (static_cast<size_t>(fd) >= by_fd_.size()) by_fd_.resize(static_cast<size_t>(fd) + 1);
-    by_fd_[fd] = std::make_unique<Connection>(fd, limits_.max_message, peer_text(peer, length, address.path),
-                                              monotonic_ns());
+    by_fd_[fd] =
+        std::make_unique<Connection>(fd, limits_.max_message, peer_text(peer, length, address.path), monotonic_ns());
     watch(fd, kConnectionTag | static_cast<uint32_t>(fd));
     ++open_;
     host_.add(counters_.connections, 1);
@@ -104,7 +104,7 @@ void StreamReceiver::deliver(Connection& c, const char* bytes, int64_t now) {
   Batch batch = batch_.get();
   if (writer_.has_source_field() && c.peer_serial != batch_.serial()) {
     char* copy = batch.alloc(c.peer.size());
-    std::memcpy(copy, c.peer.data(), c.peer.size());
+    std::copy_n(c.peer.data(), c.peer.size(), copy);
     c.peer_in_batch = std::string_view(copy, c.peer.size());
     c.peer_serial = batch_.serial();
   }
@@ -125,11 +125,34 @@ void StreamReceiver::deliver(Connection& c, const char* bytes, int64_t now) {
   }
 }
 
+char* StreamReceiver::PendingBytes::room(size_t n) {
+  if (capacity_ - size_ < n) {
+    const size_t capacity = std::max(size_ + n, capacity_ * 2);
+    std::unique_ptr<char[]> grown(new char[capacity]);
+    std::copy_n(data_.get(), size_, grown.get());
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  return data_.get() + size_;
+}
+
+void StreamReceiver::PendingBytes::consume(size_t n) noexcept {
+  std::memmove(data_.get(), data_.get() + n, size_ - n);
+  size_ -= n;
+}
+
+void StreamReceiver::PendingBytes::assign(std::string_view bytes) {
+  size_ = 0;
+  std::copy_n(bytes.data(), bytes.size(), room(bytes.size()));
+  size_ = bytes.size();
+}
+
 bool StreamReceiver::read_from(Connection& c) {
-  char* scratch = scratch_.get();
-  const size_t carried = c.pending.size();
-  std::memcpy(scratch, c.pending.data(), carried);
-  const ssize_t n = ::read(c.fd, scratch + carried, kReadSize);
+  // A connection that carries nothing reads into the shared scratch; one with an unfinished
+  // frame reads after it, in its own buffer.
+  const bool carrying = !c.pending.empty();
+  char* into = carrying ? c.pending.room(kReadSize) : scratch_.get();
+  const ssize_t n = ::read(c.fd, into, kReadSize);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return true;
   if (n <= 0) {
     // The sender closed (or reset) the connection: a last unfinished frame is delivered.
@@ -137,12 +160,19 @@ bool StreamReceiver::read_from(Connection& c) {
     return false;
   }
   c.last_active_ns = monotonic_ns();
-  const std::string_view bytes(scratch, carried + static_cast<size_t>(n));
+  std::string_view bytes(into, static_cast<size_t>(n));
+  if (carrying) {
+    c.pending.commit(static_cast<size_t>(n));
+    bytes = c.pending.view();
+  }
   const size_t used = c.framer.cut(bytes, frames_);
-  deliver(c, scratch, realtime_ns());
-  c.pending.assign(bytes.substr(used));
-  // A connection that carried a long frame keeps no long buffer once it is quiet.
-  if (c.pending.empty() && c.pending.capacity() > 4096) std::string().swap(c.pending);
+  deliver(c, bytes.data(), realtime_ns());
+  if (carrying) {
+    c.pending.consume(used);
+  } else if (used < bytes.size()) {
+    c.pending.assign(bytes.substr(used));
+  }
+  if (c.pending.empty()) c.pending.release();
   return true;
 }
 
@@ -156,8 +186,9 @@ void StreamReceiver::close(Connection& c) {
 }
 
 void StreamReceiver::finish_and_close(Connection& c) {
-  c.framer.finish(c.pending, frames_);
-  deliver(c, c.pending.data(), realtime_ns());
+  const std::string_view rest = c.pending.view();
+  c.framer.finish(rest, frames_);
+  deliver(c, rest.data(), realtime_ns());
   close(c);
 }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,12 +55,36 @@ class StreamReceiver {
   static constexpr int kDrainQuietMs = 200;
   static constexpr int kDrainMaxMs = 1000;
 
+  // The bytes of an unfinished frame, which the next read appends to in place: a long frame
+  // arriving in small reads is never copied again per read.
+  class PendingBytes {
+   public:
+    bool empty() const noexcept { return size_ == 0; }
+    std::string_view view() const noexcept { return {data_.get(), size_}; }
+    // Room for `n` more bytes at the end; commit() what was written there.
+    char* room(size_t n);
+    void commit(size_t n) noexcept { size_ += n; }
+    // Drops the first `n` bytes (the frames delivered from them).
+    void consume(size_t n) noexcept;
+    void assign(std::string_view bytes);
+    // A quiet connection keeps no buffer.
+    void release() noexcept {
+      data_.reset();
+      size_ = capacity_ = 0;
+    }
+
+   private:
+    std::unique_ptr<char[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
+
   struct Connection {
     Connection(int f, size_t max_message, std::string p, int64_t now) noexcept
         : fd(f), framer(max_message), peer(std::move(p)), last_active_ns(now) {}
     int fd;
     StreamFramer framer;
-    std::string pending;  // an unfinished frame, carried in front of the next read
+    PendingBytes pending;  // an unfinished frame, carried in front of the next read
     std::string peer;
     int64_t last_active_ns;
     uint64_t discarded_reported = 0;
@@ -93,7 +118,7 @@ class StreamReceiver {
   size_t open_ = 0;
   bool limit_logged_ = false;
   bool aborting_ = false;
-  std::unique_ptr<char[]> scratch_;  // max_message + header + kReadSize
+  std::unique_ptr<char[]> scratch_;  // kReadSize: reads of connections that carry nothing
   std::vector<Frame> frames_;
   int64_t next_sweep_ns_ = 0;
 };

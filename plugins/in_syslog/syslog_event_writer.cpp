@@ -72,7 +72,8 @@ bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt
   std::string_view reason = issue_reason(receipt.issue);
   bool parsed = false;
   if (parse_ && reason.empty()) {
-    reason = parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_, message_fields_);
+    reason =
+        parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_, message_fields_);
     parsed = reason.empty();
   }
   // `message` first: the MSG part of a parsed message, else everything as received.
@@ -87,11 +88,9 @@ bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt
 
 void SyslogEventWriter::write_fields(Batch& batch, uint32_t event, const SyslogMessage& m) {
   if (m.timestamp_ns) batch.set_time(event, *m.timestamp_ns);
-  batch.set(event, facility_, Value::string(in_batch(batch, facility_names_[m.facility], m.facility_name)),
-            kBorrowNew);
+  batch.set(event, facility_, Value::string(in_batch(batch, facility_names_[m.facility], m.facility_name)), kBorrowNew);
   batch.set(event, facility_code_, Value::integer(m.facility), kNew);
-  batch.set(event, severity_, Value::string(in_batch(batch, severity_names_[m.severity], m.severity_name)),
-            kBorrowNew);
+  batch.set(event, severity_, Value::string(in_batch(batch, severity_names_[m.severity], m.severity_name)), kBorrowNew);
   batch.set(event, severity_code_, Value::integer(m.severity), kNew);
   if (m.version != 0) batch.set(event, version_, Value::integer(m.version), kNew);
   if (!m.hostname.empty()) batch.set(event, hostname_, Value::string(m.hostname), kBorrowNew);

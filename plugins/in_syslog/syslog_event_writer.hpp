@@ -49,8 +49,8 @@ class SyslogEventWriter {
   int32_t local_zone_offset(int64_t now_ns) noexcept;
 
   bool parse_;
-  logagent_key message_, facility_, facility_code_, severity_, severity_code_, version_, hostname_, app_name_,
-      procid_, msgid_, structured_data_, truncated_, error_, source_;
+  logagent_key message_, facility_, facility_code_, severity_, severity_code_, version_, hostname_, app_name_, procid_,
+      msgid_, structured_data_, truncated_, error_, source_;
   StructuredData sd_;
   SyslogMessage message_fields_;  // of the message being written, reused
   std::array<std::string_view, 24> facility_names_{};

@@ -8,9 +8,8 @@ namespace logagent::plugins::syslog_input {
 
 const logagent_option kOptions[kOptionCount] = {
     logagent::option("listen", LOGAGENT_OPTION_STRING_LIST)
-        .doc(
-            "Sockets to receive on: udp://HOST:PORT, tcp://HOST:PORT, unix://PATH (datagram), unix-stream://PATH; "
-            "HOST defaults to 127.0.0.1, IPv6 in brackets. Without it: udp://127.0.0.1:5514")
+        .doc("Sockets to receive on: udp://HOST:PORT, tcp://HOST:PORT, unix://PATH (datagram), unix-stream://PATH; "
+             "HOST defaults to 127.0.0.1, IPv6 in brackets. Without it: udp://127.0.0.1:5514")
         .example("[\"udp://127.0.0.1:5514\", \"tcp://127.0.0.1:5514\", \"unix:///run/logagent/log.sock\"]"),
     logagent::option("parse", LOGAGENT_OPTION_BOOL)
         .defaults("true")

@@ -2,6 +2,7 @@
 import calendar
 import datetime
 import os
+import re
 import socket
 import subprocess
 import time
@@ -249,6 +250,9 @@ class Backpressure(SyslogTestCase):
         with open(record, "rb") as f:
             messages = [line.split(b"\t", 3)[3] for line in f.read().splitlines()]
         self.assertGreater(c["dropped"], 0, err)
+        # Drops are logged as they happen (at most every 10 s), the count since the last line.
+        logged = [int(n) for n in re.findall(r"the pipeline is full: dropped (\d+) datagrams", err)]
+        self.assertEqual(sum(logged), c["dropped"], err)
         self.assertEqual(len(messages), c["messages"])
         # What was received and not dropped arrived, intact and in order.
         self.assertEqual(c["messages"] + c["dropped"], count, err)

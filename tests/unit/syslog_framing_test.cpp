@@ -41,7 +41,8 @@ std::vector<Cut> frame(std::string_view stream, size_t max_message, size_t read_
   std::vector<Frame> frames;
   std::string carried;
   auto take = [&](std::string_view bytes) {
-    for (const Frame& f : frames) out.push_back(Cut{std::string(bytes.substr(f.offset, f.length)), f.truncated, f.issue});
+    for (const Frame& f : frames)
+      out.push_back(Cut{std::string(bytes.substr(f.offset, f.length)), f.truncated, f.issue});
     frames.clear();
   };
   for (size_t at = 0; at < stream.size(); at += read_size) {
@@ -87,9 +88,12 @@ TEST(StreamFramer, TheFirstByteDecidesTheFraming) {
 
 TEST(StreamFramer, ABadOctetCountIsReadToTheNewlineAndMarked) {
   const std::vector<Cut> got = frame("4 <1>a12x <13>bad\n4 <1>b<13>nocount\n0 <1>z\n4 <1>c", 1024, 4);
-  const std::vector<Cut> expected = {ok("<1>a"), Cut{"12x <13>bad", false, FrameIssue::bad_octet_count},
-                                     ok("<1>b"), Cut{"<13>nocount", false, FrameIssue::bad_octet_count},
-                                     Cut{"0 <1>z", false, FrameIssue::bad_octet_count}, ok("<1>c")};
+  const std::vector<Cut> expected = {ok("<1>a"),
+                                     Cut{"12x <13>bad", false, FrameIssue::bad_octet_count},
+                                     ok("<1>b"),
+                                     Cut{"<13>nocount", false, FrameIssue::bad_octet_count},
+                                     Cut{"0 <1>z", false, FrameIssue::bad_octet_count},
+                                     ok("<1>c")};
   EXPECT_EQ(got, expected);
 }
 
@@ -102,7 +106,8 @@ TEST(StreamFramer, AHugeOctetCountIsTruncatedAndItsRestSkippedUnbuffered) {
   std::string stream = "999999999 " + std::string(5000, 'x');
   uint64_t discarded = 0;
   // The connection ends long before 999999999 bytes: the first 100 are a frame, truncated.
-  EXPECT_EQ(frame(stream, 100, 512, &discarded), (std::vector<Cut>{Cut{std::string(100, 'x'), true, FrameIssue::none}}));
+  EXPECT_EQ(frame(stream, 100, 512, &discarded),
+            (std::vector<Cut>{Cut{std::string(100, 'x'), true, FrameIssue::none}}));
   EXPECT_EQ(discarded, 4900u);
 }
 
