@@ -98,11 +98,10 @@ size_t append_frame(std::string& out, const Options& o, uint64_t conn, uint64_t 
   // 100 microseconds apart, within one day.
   uint64_t us = (10ULL * 3600 * 1'000'000 + seq * 100) % (24ULL * 3600 * 1'000'000);
   char stamp[40];
-  std::snprintf(stamp, sizeof stamp, "2026-12-01T%02llu:%02llu:%02llu.%06lluZ",
-                static_cast<unsigned long long>(us / 3'600'000'000ULL),
-                static_cast<unsigned long long>(us / 60'000'000ULL % 60),
-                static_cast<unsigned long long>(us / 1'000'000ULL % 60),
-                static_cast<unsigned long long>(us % 1'000'000ULL));
+  std::snprintf(
+      stamp, sizeof stamp, "2026-12-01T%02llu:%02llu:%02llu.%06lluZ",
+      static_cast<unsigned long long>(us / 3'600'000'000ULL), static_cast<unsigned long long>(us / 60'000'000ULL % 60),
+      static_cast<unsigned long long>(us / 1'000'000ULL % 60), static_cast<unsigned long long>(us % 1'000'000ULL));
   std::string msg;
   msg.reserve(o.size);
   msg += "<134>1 ";
@@ -181,7 +180,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a receiver that goes away is reported as EPIPE
 
   uint64_t per_connection_max = o.messages / o.connections + (o.messages % o.connections != 0 ? 1 : 0);
-  int seq_width = std::max<int>(7, static_cast<int>(std::to_string(per_connection_max > 0 ? per_connection_max - 1 : 0).size()));
+  int seq_width =
+      std::max<int>(7, static_cast<int>(std::to_string(per_connection_max > 0 ? per_connection_max - 1 : 0).size()));
 
   std::vector<std::string> streams(o.connections);
   std::vector<uint64_t> counts(o.connections);
