@@ -21,7 +21,8 @@ struct SyslogCounters {
         dropped(host.counter("dropped")),
         connections(host.counter("connections")),
         refused_connections(host.counter("refused_connections")),
-        idle_closed(host.counter("idle_closed")) {}
+        idle_closed(host.counter("idle_closed")),
+        unread_bytes(host.counter("unread_bytes")) {}
   logagent_counter* messages;
   logagent_counter* bytes;
   logagent_counter* truncated;
@@ -31,6 +32,7 @@ struct SyslogCounters {
   logagent_counter* connections;
   logagent_counter* refused_connections;
   logagent_counter* idle_closed;
+  logagent_counter* unread_bytes;  // received by the kernel, not read when the input stopped
 };
 
 inline int64_t realtime_ns() noexcept {

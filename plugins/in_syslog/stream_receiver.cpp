@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -262,8 +263,22 @@ void StreamReceiver::run() {
     serve(kDrainQuietMs, stopping, any);
     if (!any) break;
   }
+  // What senders still had in flight is not delivered: said, not silently lost.
+  size_t cut_off = 0;
+  uint64_t unread = 0;
   for (auto& slot : by_fd_) {
-    if (slot) finish_and_close(*slot);
+    if (!slot) continue;
+    int queued = 0;
+    if (::ioctl(slot->fd, FIONREAD, &queued) == 0 && queued > 0) {
+      unread += static_cast<uint64_t>(queued);
+      ++cut_off;
+    }
+    finish_and_close(*slot);
+  }
+  if (unread != 0) {
+    host_.add(counters_.unread_bytes, unread);
+    host_.warn("stopped with " + std::to_string(unread) + " bytes received and not read on " + std::to_string(cut_off) +
+               " connections (counter \"unread_bytes\"): their senders wrote them during the stop");
   }
   if (!aborting_) batch_.emit();
 }

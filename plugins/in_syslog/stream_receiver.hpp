@@ -47,13 +47,14 @@ class StreamReceiver {
 
   // Until stop_fd is readable. Then no connection is accepted any more, and the open ones
   // are read until their senders close them or stay quiet for kDrainQuietMs (at most
-  // kDrainMaxMs in all): what a sender wrote before the stop is delivered.
+  // kDrainMaxMs in all, the time a full pipeline makes the reads wait included): what a
+  // sender wrote before the stop is delivered. Bytes left unread then are counted and logged.
   void run();
 
  private:
   static constexpr size_t kReadSize = 32 * 1024;
   static constexpr int kDrainQuietMs = 200;
-  static constexpr int kDrainMaxMs = 1000;
+  static constexpr int kDrainMaxMs = 3000;
 
   // The bytes of an unfinished frame, which the next read appends to in place: a long frame
   // arriving in small reads is never copied again per read.

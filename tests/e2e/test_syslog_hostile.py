@@ -192,10 +192,11 @@ class SyslogHostile(SyslogClientCase):
             huge.close()
         self.assertLess(peak[0], 100 * 1024, "VmRSS in kB")
         self.assertLess(peak[1] - vm_before, 512 * 1024, "VmSize growth in kB: 999999999 bytes were reserved")
-        # The frame, cut by the close: its first max_message_size bytes, as they came.
+        # The frame is delivered once its first max_message_size bytes are in, parsed and
+        # marked truncated; the rest is skipped as it comes, and the close changes nothing.
         cut = [without_time(e) for e in events if e.get("hostname") != "other"]
-        self.assertEqual(cut, [{"message": (head + b"x" * MAX)[:MAX].decode(), "truncated": True,
-                                "_error": "syslog: connection closed inside a frame"}], shortened(cut))
+        start = (head + b"x" * MAX)[:MAX].decode()
+        self.assertEqual(cut, [rfc5424(start[len("<13>1 - host app - - - "):], truncated=True)], shortened(cut))
 
         events, counters, err = self.assert_stopped_cleanly(agent)
         self.assertEqual(len(events), 3)
@@ -494,9 +495,9 @@ class SyslogHostile(SyslogClientCase):
             mine = [without_time(e) for e in events if e.get("hostname") == host]
             self.assertEqual(mine, [rfc5424(f"before the signal {i}", hostname=host) for i in range(2000)])
         self.assertEqual(len(events), 4000)
-        self.assertLess(took, 5, "read at most 1 s after the signal, then drained")
+        self.assertLess(took, 10, "read until quiet (at most 3 s) after the signal, then drained")
 
-    def test_sigterm_with_a_client_that_keeps_sending_reads_at_most_a_second_and_exits_0(self):
+    def test_sigterm_with_a_client_that_keeps_sending_reads_at_most_three_seconds_and_exits_0(self):
         agent = self.start_syslog()
         s = connect(agent.ports["tcp"])
         self.addCleanup(s.close)
@@ -523,13 +524,13 @@ class SyslogHostile(SyslogClientCase):
             stop_sending.set()
             sender.join()
         self.assertEqual(rc, 0, err[-2000:])
-        self.assertLess(took, 5)
+        self.assertLess(took, 10)
         messages = [e["message"] for e in events]
         # What was sent before the signal, and then a prefix of the rest, in order, once each.
         self.assertGreaterEqual(len(messages), before_signal)
         self.assertEqual(messages, [f"ongoing {i}" for i in range(len(messages))])
-        # Not read for ever: at most 1 s of messages 20 ms apart came after the signal.
-        self.assertLessEqual(len(messages) - before_signal, 1.0 / 0.02 + 5)
+        # Not read for ever: at most 3 s of messages 20 ms apart came after the signal.
+        self.assertLessEqual(len(messages) - before_signal, 3.0 / 0.02 + 5)
 
 
 if __name__ == "__main__":
