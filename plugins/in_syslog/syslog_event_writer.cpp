@@ -43,6 +43,20 @@ SyslogEventWriter::SyslogEventWriter(Host host, const WriterOptions& options)
 void SyslogEventWriter::start_batch() noexcept {
   facility_names_.fill({});
   severity_names_.fill({});
+  sd_keys_.clear();
+}
+
+// The SD-IDs and PARAM-NAMEs of a stream repeat from message to message. The first time a
+// batch meets one it is stored by name; the key it got there (a key of the batch, read back
+// from the field) names it for the rest of the batch, with no lookup by name.
+logagent_field SyslogEventWriter::append_named(Batch& batch, logagent_field parent, std::string_view name,
+                                               const Value& value) {
+  for (const NamedKey& known : sd_keys_) {
+    if (known.name == name) return batch.append_child(parent, known.key, value, true);
+  }
+  const logagent_field field = batch.append_child_named(parent, name, value, LOGAGENT_SET_BORROW);
+  if (field != LOGAGENT_NO_FIELD && sd_keys_.size() < kMaxNamedKeys) sd_keys_.push_back({name, batch.read(field).key});
+  return field;
 }
 
 std::string_view SyslogEventWriter::in_batch(Batch& batch, std::string_view& slot, std::string_view name) {
@@ -111,7 +125,7 @@ void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, cons
   for (size_t e = 0; e < elements.size(); ++e) {
     const std::string_view id = elements[e].id;
     if (seen_before(elements, e, id)) continue;  // merged into that element's map
-    const logagent_field params = batch.append_child_named(sd, id, Value::map(), LOGAGENT_SET_BORROW);
+    const logagent_field params = append_named(batch, sd, id, Value::map());
     for (size_t same = e; same < elements.size(); ++same) {
       if (elements[same].id != id) continue;
       const std::span<const SdParam> list = elements[same].params;
@@ -122,7 +136,7 @@ void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, cons
           char* out = batch.alloc(value.size());
           value = std::string_view(out, unescape_sd_value(value, out));
         }
-        batch.append_child_named(params, list[p].name, Value::string(value), LOGAGENT_SET_BORROW);
+        append_named(batch, params, list[p].name, Value::string(value));
       }
     }
   }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stream_framer.hpp"
 #include "syslog_message.hpp"
@@ -45,6 +46,7 @@ class SyslogEventWriter {
  private:
   void write_fields(Batch& batch, uint32_t event, const SyslogMessage& m);
   void write_structured_data(Batch& batch, uint32_t event, const SyslogMessage& m);
+  logagent_field append_named(Batch& batch, logagent_field parent, std::string_view name, const Value& value);
   static bool seen_before(std::span<const SdElement> elements, size_t index, std::string_view id) noexcept;
   static bool set_again(std::span<const SdElement> elements, size_t element, size_t index,
                         std::string_view id) noexcept;
@@ -57,6 +59,15 @@ class SyslogEventWriter {
       msgid_, structured_data_, truncated_, error_, source_;
   StructuredData sd_;
   SyslogMessage message_fields_;  // of the message being written, reused
+  Rfc3339Cache rfc3339_cache_;
+  // Structured-data names met in the current batch and their keys there (a few per stream;
+  // searched in order, so kept short).
+  struct NamedKey {
+    std::string_view name;  // in the batch's memory
+    logagent_key key;
+  };
+  static constexpr size_t kMaxNamedKeys = 16;
+  std::vector<NamedKey> sd_keys_;
   std::array<std::string_view, 24> facility_names_{};
   std::array<std::string_view, 8> severity_names_{};
   int64_t zone_checked_second_ = -1;

@@ -155,13 +155,14 @@ bool read_structured_data(std::string_view text, size_t& pos, StructuredData& sd
 }
 
 // <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [SP MSG], `pos` after "1 ".
-std::string_view parse_rfc5424(std::string_view text, size_t pos, SyslogMessage& m, StructuredData& sd) {
+std::string_view parse_rfc5424(std::string_view text, size_t pos, const ParseContext& ctx, SyslogMessage& m,
+                               StructuredData& sd) {
   m.format = SyslogFormat::rfc5424;
   m.version = 1;
   if (pos < text.size() && text[pos] == '-') {
     ++pos;
   } else {
-    m.timestamp_ns = read_rfc3339(text, pos);
+    m.timestamp_ns = read_rfc3339(text, pos, ctx.rfc3339_cache);
     if (!m.timestamp_ns) return fail(kBadTimestamp);
   }
   if (pos >= text.size()) return fail(kTruncatedHeader);
@@ -203,7 +204,7 @@ std::string_view parse_rfc3164(std::string_view text, size_t pos, const ParseCon
   m.version = 0;
   // rsyslog's forwarding format writes an RFC 3339 time in this layout.
   m.timestamp_ns = pos < text.size() && is_digit(text[pos])
-                       ? read_rfc3339(text, pos)
+                       ? read_rfc3339(text, pos, ctx.rfc3339_cache)
                        : read_bsd_timestamp(text, pos, ctx.now_ns, ctx.zone_offset_seconds);
   if (!m.timestamp_ns) return fail(kBadTimestamp);
   if (pos < text.size() && text[pos] != ' ') return fail(kBadTimestamp);
@@ -257,7 +258,7 @@ std::string_view parse_syslog(std::string_view text, const ParseContext& ctx, St
   if (p > pos && (p == text.size() || text[p] == ' ')) {
     if (version != 1) return fail(kBadVersion);
     if (p == text.size()) return fail(kTruncatedHeader);
-    return parse_rfc5424(text, p + 1, m, structured_data);
+    return parse_rfc5424(text, p + 1, ctx, m, structured_data);
   }
   return parse_rfc3164(text, pos, ctx, m);
 }

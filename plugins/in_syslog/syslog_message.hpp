@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "syslog_timestamp.hpp"
+
 namespace logagent::plugins::syslog_input {
 
 enum class SyslogFormat : uint8_t { rfc5424, rfc3164 };
@@ -49,6 +51,9 @@ struct ParseContext {
   int64_t now_ns = 0;
   // Seconds east of UTC for timestamps written without a zone (RFC 3164).
   int32_t zone_offset_seconds = 0;
+  // The reader's own cache of the last RFC 3339 date and time (syslog_timestamp.hpp); may be
+  // null. It changes nothing but the time taken.
+  Rfc3339Cache* rfc3339_cache = nullptr;
 };
 
 // Fields of one message. An empty view is an absent field ("-" in RFC 5424).

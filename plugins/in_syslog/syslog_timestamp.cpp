@@ -2,6 +2,7 @@
 #include "syslog_timestamp.hpp"
 
 #include <array>
+#include <cstring>
 #include <limits>
 
 namespace logagent::plugins::syslog_input {
@@ -113,15 +114,26 @@ int month_from_name(std::string_view text, size_t pos) noexcept {
 
 }  // namespace
 
-std::optional<int64_t> read_rfc3339(std::string_view text, size_t& pos) noexcept {
+std::optional<int64_t> read_rfc3339(std::string_view text, size_t& pos, Rfc3339Cache* cache) noexcept {
   size_t p = pos;
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  ClockTime clock;
-  if (!fixed_digits(text, p, 4, year) || !expect(text, p, '-') || !fixed_digits(text, p, 2, month) ||
-      !expect(text, p, '-') || !fixed_digits(text, p, 2, day) || !expect(text, p, 'T') || !read_clock(text, p, clock)) {
-    return std::nullopt;
+  std::optional<int64_t> utc_seconds;
+  const bool cached = cache != nullptr && cache->valid && text.size() - pos >= Rfc3339Cache::kSize &&
+                      std::memcmp(text.data() + pos, cache->text, Rfc3339Cache::kSize) == 0;
+  if (cached) {
+    utc_seconds = cache->utc_seconds;
+    p += Rfc3339Cache::kSize;
+  } else {
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    ClockTime clock;
+    if (!fixed_digits(text, p, 4, year) || !expect(text, p, '-') || !fixed_digits(text, p, 2, month) ||
+        !expect(text, p, '-') || !fixed_digits(text, p, 2, day) || !expect(text, p, 'T') ||
+        !read_clock(text, p, clock)) {
+      return std::nullopt;
+    }
+    utc_seconds = to_epoch_seconds(year, month, day, clock, 0);
+    if (!utc_seconds) return std::nullopt;
   }
   int64_t nanos = 0;
   if (p < text.size() && text[p] == '.') {
@@ -151,10 +163,15 @@ std::optional<int64_t> read_rfc3339(std::string_view text, size_t& pos) noexcept
   } else {
     return std::nullopt;
   }
-  const std::optional<int64_t> seconds = to_epoch_seconds(year, month, day, clock, zone);
-  if (!seconds) return std::nullopt;
+  const int64_t seconds = *utc_seconds - zone;
+  if (seconds < kMinSeconds || seconds > kMaxSeconds) return std::nullopt;
+  if (cache != nullptr && !cached) {
+    std::memcpy(cache->text, text.data() + pos, Rfc3339Cache::kSize);
+    cache->utc_seconds = *utc_seconds;
+    cache->valid = true;
+  }
   pos = p;
-  return *seconds * kNsPerSecond + nanos;
+  return seconds * kNsPerSecond + nanos;
 }
 
 std::optional<int64_t> read_bsd_timestamp(std::string_view text, size_t& pos, int64_t now_ns,

@@ -644,6 +644,21 @@ TEST_F(NamedFieldTest, AnotherNameIsStoredInTheBatchNotTheRegistry) {
   EXPECT_EQ(keys_of(batch_, event_).size(), 1u);
 }
 
+// plugin.h: a local key read back from a field names that field's name again in the batch,
+// given to set and append_child, with no lookup by name.
+TEST_F(NamedFieldTest, ALocalKeyReadBackNamesItsNameAgainInTheBatch) {
+  const uint32_t map = batch_.set_named(event_, "sd", logagent_value{LOGAGENT_VALUE_MAP, 0, {}}, 0);
+  const uint32_t first = batch_.append_child_named(map, "origin", str("a"), 0);
+  const logagent_key key = batch_.field(first)->key;
+  ASSERT_NE(key & LOGAGENT_KEY_LOCAL_BIT, 0u);
+  const uint32_t again = batch_.append_child(map, key, str("b"), 0);
+  EXPECT_EQ(batch_.field(again)->key, key);
+  EXPECT_EQ(batch_.name_of(batch_.field(again)->key), "origin");
+  const uint32_t e2 = batch_.append(0);
+  const uint32_t top = batch_.set(e2, key, integer(3), 0);
+  EXPECT_EQ(batch_.find_named(e2, "origin"), top);
+}
+
 TEST_F(NamedFieldTest, LocalNamesAreForgottenOnReset) {
   batch_.set_named(event_, "a_local_name", integer(1), 0);
   batch_.reset("app", Batch::Limits{});

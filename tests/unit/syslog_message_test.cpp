@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -469,6 +470,43 @@ TEST(Rfc5424, Timestamps) {
         "99999-12-01T10:00:00Z", "9999-12-31T23:59:59Z", "1000-01-01T00:00:00Z", "2026-12-01T10:00:00ZZ",
         "2026-12-01T10:00:00.000000000000000000000000001Z"}) {
     EXPECT_EQ(rejected("<13>1 " + std::string(bad) + " h a p m - x"), "syslog: bad timestamp") << bad;
+  }
+}
+
+// The cache of the last date and time changes no result: every timestamp of the test above,
+// and their mutations, read in a row through one cache, as without it.
+TEST(Rfc5424, TimestampCacheChangesNoResult) {
+  std::vector<std::string> times = {"2026-12-01T10:00:00Z",
+                                    "2026-12-01T10:00:00.1Z",
+                                    "2026-12-01T10:00:00.123456789Z",
+                                    "2026-12-01T10:00:00+01:30",
+                                    "2026-12-01T10:00:00-05:00",
+                                    "2026-12-01T10:00:00",
+                                    "2026-12-01T10:00:00+24:00",
+                                    "2026-12-01T10:00:00.Z",
+                                    "2026-12-01T10:00:01Z",
+                                    "2026-02-29T10:00:00Z",
+                                    "2028-02-29T12:00:00Z",
+                                    "2262-04-11T23:47:16Z",
+                                    "2262-04-11T23:47:16+01:00",
+                                    "1677-09-21T00:12:44Z",
+                                    "1677-09-21T00:12:44-01:00",
+                                    "2026-12-01T10:00:60Z",
+                                    "2026-12-01T10:00:00.000001+00:00"};
+  std::mt19937 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    std::string t = times[rng() % 17];
+    if (rng() % 3 == 0) t[rng() % t.size()] = "0123456789:-+TZ."[rng() % 16];
+    times.push_back(t);
+  }
+  logagent::plugins::syslog_input::Rfc3339Cache cache;
+  for (const std::string& t : times) {
+    size_t plain_pos = 0;
+    size_t cached_pos = 0;
+    const std::optional<int64_t> plain = logagent::plugins::syslog_input::read_rfc3339(t, plain_pos);
+    const std::optional<int64_t> cached = logagent::plugins::syslog_input::read_rfc3339(t, cached_pos, &cache);
+    EXPECT_EQ(plain, cached) << t;
+    EXPECT_EQ(plain_pos, cached_pos) << t;
   }
 }
 

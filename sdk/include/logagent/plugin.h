@@ -362,7 +362,9 @@ typedef struct logagent_host {
   /* As event_set, for a name that need not be interned (a JSON key met in the data). A name
    * that intern_key already knows gives a field with that key; another is stored in the
    * batch (copied, or borrowed with LOGAGENT_SET_BORROW, which covers the name too) and
-   * reads back with LOGAGENT_KEY_LOCAL_BIT in its key. No process-wide table grows. */
+   * reads back with LOGAGENT_KEY_LOCAL_BIT in its key. No process-wide table grows. Such a
+   * key, read back from a field, may be given to event_set and field_append_child of the
+   * same batch (never another) to set that name again without a lookup by name. */
   logagent_field (*event_set_named)(logagent_batch* batch, uint32_t event, logagent_str name,
                                     const logagent_value* value, uint32_t flags);
   /* As field_append_child, naming the child as event_set_named does (key ignored for arrays). */
