@@ -1,6 +1,7 @@
 // Fields of a syslog event (docs/plugins/syslog.md, "Fields").
 #include "syslog_event_writer.hpp"
 
+#include <cstring>
 #include <ctime>
 
 namespace logagent::plugins::syslog_input {
@@ -19,6 +20,33 @@ std::string_view issue_reason(FrameIssue issue) noexcept {
       break;
   }
   return {};
+}
+
+// Names are short and mostly differ in length: compared inline, without a call per pair.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
+// Whether an element before `index` has SD-ID `id`.
+inline bool seen_before(std::span<const SdElement> elements, size_t index, std::string_view id) noexcept {
+  for (size_t e = 0; e < index; ++e) {
+    if (same_text(elements[e].id, id)) return true;
+  }
+  return false;
+}
+
+// Whether param `index` of element `element` is followed by one of the same name in the
+// same SD-ID's map.
+inline bool set_again(std::span<const SdElement> elements, size_t element, size_t index, std::string_view id) noexcept {
+  const std::string_view name = elements[element].params[index].name;
+  for (size_t e = element; e < elements.size(); ++e) {
+    if (e != element && !same_text(elements[e].id, id)) continue;
+    const std::span<const SdParam> list = elements[e].params;
+    for (size_t p = e == element ? index + 1 : 0; p < list.size(); ++p) {
+      if (same_text(list[p].name, name)) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -52,7 +80,7 @@ void SyslogEventWriter::start_batch() noexcept {
 logagent_field SyslogEventWriter::append_named(Batch& batch, logagent_field parent, std::string_view name,
                                                const Value& value) {
   for (const NamedKey& known : sd_keys_) {
-    if (known.name == name) return batch.append_child(parent, known.key, value, true);
+    if (same_text(known.name, name)) return batch.append_child(parent, known.key, value, true);
   }
   const logagent_field field = batch.append_child_named(parent, name, value, LOGAGENT_SET_BORROW);
   if (field != LOGAGENT_NO_FIELD && sd_keys_.size() < kMaxNamedKeys) sd_keys_.push_back({name, batch.read(field).key});
@@ -86,8 +114,8 @@ bool SyslogEventWriter::write(Batch& batch, std::string_view text, const Receipt
   std::string_view reason = issue_reason(receipt.issue);
   bool parsed = false;
   if (parse_ && reason.empty()) {
-    reason =
-        parse_syslog(text, ParseContext{receipt.time_ns, local_zone_offset(receipt.time_ns)}, sd_, message_fields_);
+    const ParseContext ctx{receipt.time_ns, local_zone_offset(receipt.time_ns), &rfc3339_cache_};
+    reason = parse_syslog(text, ctx, sd_, message_fields_);
     parsed = reason.empty();
   }
   // `message` first: the MSG part of a parsed message, else everything as received.
@@ -127,7 +155,7 @@ void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, cons
     if (seen_before(elements, e, id)) continue;  // merged into that element's map
     const logagent_field params = append_named(batch, sd, id, Value::map());
     for (size_t same = e; same < elements.size(); ++same) {
-      if (elements[same].id != id) continue;
+      if (same != e && !same_text(elements[same].id, id)) continue;
       const std::span<const SdParam> list = elements[same].params;
       for (size_t p = 0; p < list.size(); ++p) {
         if (set_again(elements, same, p, id)) continue;
@@ -140,28 +168,6 @@ void SyslogEventWriter::write_structured_data(Batch& batch, uint32_t event, cons
       }
     }
   }
-}
-
-bool SyslogEventWriter::seen_before(std::span<const SdElement> elements, size_t index, std::string_view id) noexcept {
-  for (size_t e = 0; e < index; ++e) {
-    if (elements[e].id == id) return true;
-  }
-  return false;
-}
-
-// Whether param `index` of element `element` is followed by one of the same name in the
-// same SD-ID's map.
-bool SyslogEventWriter::set_again(std::span<const SdElement> elements, size_t element, size_t index,
-                                  std::string_view id) noexcept {
-  const std::string_view name = elements[element].params[index].name;
-  for (size_t e = element; e < elements.size(); ++e) {
-    if (elements[e].id != id) continue;
-    const std::span<const SdParam> list = elements[e].params;
-    for (size_t p = e == element ? index + 1 : 0; p < list.size(); ++p) {
-      if (list[p].name == name) return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace logagent::plugins::syslog_input

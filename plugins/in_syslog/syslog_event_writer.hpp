@@ -47,9 +47,6 @@ class SyslogEventWriter {
   void write_fields(Batch& batch, uint32_t event, const SyslogMessage& m);
   void write_structured_data(Batch& batch, uint32_t event, const SyslogMessage& m);
   logagent_field append_named(Batch& batch, logagent_field parent, std::string_view name, const Value& value);
-  static bool seen_before(std::span<const SdElement> elements, size_t index, std::string_view id) noexcept;
-  static bool set_again(std::span<const SdElement> elements, size_t element, size_t index,
-                        std::string_view id) noexcept;
   // A facility or severity name (static text), copied into the batch once per batch.
   std::string_view in_batch(Batch& batch, std::string_view& slot, std::string_view name);
   int32_t local_zone_offset(int64_t now_ns) noexcept;
