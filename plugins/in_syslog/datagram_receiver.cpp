@@ -27,7 +27,6 @@ DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const
                                    size_t max_message, std::vector<std::pair<int, ListenAddress>> sockets, int stop_fd)
     : host_(host),
       writer_(host, writer),
-      counters_(counters),
       batch_(host, writer_, counters),
       max_message_(max_message),
       sockets_(std::move(sockets)),

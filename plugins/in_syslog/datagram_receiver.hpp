@@ -45,7 +45,6 @@ class DatagramReceiver {
 
   Host host_;
   SyslogEventWriter writer_;
-  const SyslogCounters& counters_;
   BatchInHand batch_;
   size_t max_message_;
   std::vector<std::pair<int, ListenAddress>> sockets_;
