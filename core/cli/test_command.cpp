@@ -39,8 +39,7 @@ int test_command(const std::string& file) {
     if (!differences.empty()) ++failed;
   }
   const size_t total = loaded->tests.size();
-  std::printf("%s: %s, %zu passed, %zu failed\n", file.c_str(), counted(total, "test").c_str(), total - failed,
-              failed);
+  std::printf("%s: %s, %zu passed, %zu failed\n", file.c_str(), counted(total, "test").c_str(), total - failed, failed);
   std::fflush(stdout);
   return failed == 0 ? kExitOk : kExitTestsFailed;
 }

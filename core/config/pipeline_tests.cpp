@@ -25,9 +25,9 @@ bool only_known_keys(const std::string& file, const toml::table& table, const st
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   for (const auto& [key, node] : table) {
     if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-    errors.push_back({position(file, node), section,
-                      "unknown key " + in_quotes(key.str()) + did_you_mean(key.str(), known) + " (expected " + list +
-                          ")"});
+    errors.push_back(
+        {position(file, node), section,
+         "unknown key " + in_quotes(key.str()) + did_you_mean(key.str(), known) + " (expected " + list + ")"});
     ok = false;
   }
   return ok;
@@ -39,8 +39,9 @@ struct Reader {
   ConfigErrors& errors;
 
   void wrong(const toml::node& node, std::string_view key, std::string_view expected) {
-    errors.push_back({position(file, node), section,
-                      "key " + in_quotes(key) + ": expected " + std::string(expected) + ", got " + toml_type_name(node)});
+    errors.push_back(
+        {position(file, node), section,
+         "key " + in_quotes(key) + ": expected " + std::string(expected) + ", got " + toml_type_name(node)});
   }
 
   std::optional<std::string> string(const toml::node& node, std::string_view key) {
@@ -154,9 +155,9 @@ std::string listed(const std::vector<std::string>& names) {
 }
 
 // The index of the component with id `id`, or nullopt after an error at `node`.
-std::optional<size_t> resolve(const std::vector<ComponentConfig>& components, const std::string& id,
-                              const char* kind, const std::string& file, const toml::node& node,
-                              const std::string& section, const std::string& key, ConfigErrors& errors) {
+std::optional<size_t> resolve(const std::vector<ComponentConfig>& components, const std::string& id, const char* kind,
+                              const std::string& file, const toml::node& node, const std::string& section,
+                              const std::string& key, ConfigErrors& errors) {
   std::vector<size_t> found;
   for (size_t i = 0; i < components.size(); ++i) {
     if (components[i].id == id) found.push_back(i);
@@ -165,8 +166,8 @@ std::optional<size_t> resolve(const std::vector<ComponentConfig>& components, co
   if (found.empty()) {
     const auto ids = ids_of(components);
     errors.push_back({position(file, node), section,
-                      "key " + in_quotes(key) + ": no " + kind + " has the id " + in_quotes(id) + did_you_mean(id, ids) +
-                          " (" + kind + " ids: " + listed(ids) + ")"});
+                      "key " + in_quotes(key) + ": no " + kind + " has the id " + in_quotes(id) +
+                          did_you_mean(id, ids) + " (" + kind + " ids: " + listed(ids) + ")"});
   } else {
     errors.push_back({position(file, node), section,
                       "key " + in_quotes(key) + ": the id " + in_quotes(id) + " (derived from type and match) is " +

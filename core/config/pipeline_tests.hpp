@@ -27,9 +27,9 @@ struct ExpectedValue {
 // One [[tests.expect]]: what the events routed to one output must look like.
 struct TestExpectation {
   SourcePosition where;
-  size_t index = 0;             // within its test's expect
+  size_t index = 0;  // within its test's expect
   std::string output_id;
-  size_t output = 0;            // index in PipelineConfig::outputs
+  size_t output = 0;             // index in PipelineConfig::outputs
   std::optional<int64_t> count;  // absent: at least one event
   std::vector<std::string> field_names;
   std::vector<ExpectedValue> field_values;  // of field_names, one each

@@ -3,7 +3,6 @@
 
 #include <logagent/json_writer.hpp>
 
-
 namespace logagent::core {
 namespace {
 
