@@ -130,7 +130,10 @@ struct Reader {
     });
     bool ok = true;
     for (const auto& [k, node] : items) {
-      auto value = expected(*node, key + "." + k);
+      std::string name = key;
+      name += '.';
+      name += k;
+      auto value = expected(*node, name);
       if (!value) {
         ok = false;
         continue;
@@ -144,6 +147,7 @@ struct Reader {
 
 std::vector<std::string> ids_of(const std::vector<ComponentConfig>& components) {
   std::vector<std::string> ids;
+  ids.reserve(components.size());
   for (const auto& c : components) ids.push_back(c.id);
   return ids;
 }

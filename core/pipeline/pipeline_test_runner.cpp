@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <utility>
 
 namespace logagent::core {
 namespace {
@@ -74,7 +75,12 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
     }
     const auto got = std::to_string(events.size());
     if (expectation.count && static_cast<size_t>(*expectation.count) != events.size()) {
-      differences.push_back(label + ": count: expected " + std::to_string(*expectation.count) + ", got " + got);
+      std::string line = label;
+      line += ": count: expected ";
+      line += std::to_string(*expectation.count);
+      line += ", got ";
+      line += got;
+      differences.push_back(std::move(line));
     } else if (!expectation.count && events.empty()) {
       differences.push_back(label + ": count: expected at least 1, got 0");
     }
@@ -82,9 +88,12 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
       std::vector<std::string> found;
       compare_event(batch, e, expectation, found);
       // The event of each line keeps its index; a filter's own events follow them.
-      const std::string which = e < test.lines.size() ? "lines[" + std::to_string(e) + "]"
-                                                      : "event " + std::to_string(e) + " (added by a filter)";
-      for (const auto& d : found) differences.push_back(label + ", " + which + ": " + d);
+      std::string prefix = label;
+      prefix += ", ";
+      prefix += e < test.lines.size() ? "lines[" + std::to_string(e) + "]"
+                                      : "event " + std::to_string(e) + " (added by a filter)";
+      prefix += ": ";
+      for (const auto& d : found) differences.push_back(prefix + d);
     }
   }
   return differences;
