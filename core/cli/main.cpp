@@ -1,4 +1,4 @@
-// The logagent command line: run, check, plugins, --version.
+// The logagent command line: run, check, test, plugins, --version.
 #include "cli/commands.hpp"
 
 #include <logagent/plugin.h>
@@ -80,13 +80,18 @@ int parse_and_run(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Validate a pipeline: plugins load, options are valid, instances start");
   check_file.add_to(*check);
 
+  PipelineFileArgs test_file;
+  auto* test = app.add_subcommand("test", "Run the pipeline's [[tests]] through its filters; no input or output runs");
+  test_file.add_to(*test);
+
   std::string plugin_name;
   auto* plugins = app.add_subcommand("plugins", "List the plugins found, or one plugin's options");
   plugins->add_option("name", plugin_name, "Plugin name");
 
   app.footer(
       "Exit status: 0 success, 1 invalid usage or configuration, 2 an input failed, 3 shutdown grace period ran out "
-      "(events unacknowledged or an input not stopping), 4 events were not delivered (a permanent output error).");
+      "(events unacknowledged or an input not stopping), 4 events were not delivered (a permanent output error); "
+      "test: 0 every test passed, 1 a test failed or the file is invalid.");
 
   try {
     app.parse(argc, argv);
@@ -107,6 +112,10 @@ int parse_and_run(int argc, char** argv) {
   if (*check) {
     auto file = check_file.file(*check);
     return file ? check_command(*file) : kExitInvalid;
+  }
+  if (*test) {
+    auto file = test_file.file(*test);
+    return file ? test_command(*file) : kExitInvalid;
   }
   if (*plugins) return plugins_command(plugin_name);
   std::fputs(app.help().c_str(), stdout);

@@ -1,4 +1,5 @@
-// The order of validation: syntax, [service], the plugins the sections name, sections, routes.
+// The order of validation: syntax, [service], the plugins the sections name, sections, routes,
+// tests.
 #include "cli/pipeline_loading.hpp"
 
 #include "config/config_loader.hpp"
@@ -9,7 +10,8 @@
 
 namespace logagent::cli {
 
-std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, std::vector<std::string>& errors) {
+std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, std::vector<std::string>& errors,
+                                            PipelineTests tests) {
   core::ConfigErrors config_errors;
   auto doc = core::parse_config_file(file, config_errors);
   if (!doc) {
@@ -27,6 +29,9 @@ std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, s
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   core::read_components(*doc, loaded.registry, loaded.config, config_errors);
   core::check_routes(loaded.config, config_errors);
+  // Ids are looked up only in sections read without error: others would only echo them.
+  if (tests == PipelineTests::Read)
+    loaded.tests = core::read_tests(*doc, loaded.config, config_errors.empty(), config_errors);
   // In file order, as a compiler reports: checks run section by section, and toml++ keeps
   // a table's keys sorted, so the order found is not the order written.
   std::stable_sort(config_errors.begin(), config_errors.end(), [](const auto& a, const auto& b) {
@@ -34,6 +39,20 @@ std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, s
   });
   for (const auto& e : config_errors) errors.push_back(e.to_string());
   if (!errors.empty()) return std::nullopt;
+  return loaded;
+}
+
+void print_error_count(const std::string& file, size_t count) {
+  std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), count, count == 1 ? "" : "s");
+}
+
+std::optional<LoadedPipeline> load_pipeline_or_report(const std::string& file, PipelineTests tests) {
+  std::vector<std::string> errors;
+  auto loaded = load_pipeline(file, errors, tests);
+  if (!loaded) {
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+    print_error_count(file, errors.size());
+  }
   return loaded;
 }
 

@@ -24,35 +24,12 @@
 namespace logagent::cli {
 namespace {
 
-void print_errors(const std::vector<std::string>& errors) {
-  for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
-}
-
-// "1 input", "2 inputs": every noun here takes an s.
-std::string counted(size_t count, const char* noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
-}
-
-void print_count(const std::string& file, size_t count) {
-  std::fprintf(stderr, "%s: %s\n", file.c_str(), counted(count, "error").c_str());
-}
-
-std::optional<LoadedPipeline> load_or_report(const std::string& file) {
-  std::vector<std::string> errors;
-  auto loaded = load_pipeline(file, errors);
-  if (!loaded) {
-    print_errors(errors);
-    print_count(file, errors.size());
-  }
-  return loaded;
-}
-
 // Creates every instance; on failure prints each error and the count, as for the file.
 bool create_or_report(core::Pipeline& pipeline, const std::string& file) {
   core::ConfigErrors errors;
   if (pipeline.create(errors)) return true;
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-  print_count(file, errors.size());
+  print_error_count(file, errors.size());
   return false;
 }
 
@@ -131,7 +108,7 @@ void block_signals() {
 
 int run_command(const std::string& file) {
   block_signals();
-  auto loaded = load_or_report(file);
+  auto loaded = load_pipeline_or_report(file, PipelineTests::Ignore);
   if (!loaded) return kExitInvalid;
   setup_logging(loaded->config.service.log_level);
   auto pipeline = std::make_unique<core::Pipeline>(loaded->config);
@@ -168,7 +145,7 @@ int run_command(const std::string& file) {
 }
 
 int check_command(const std::string& file) {
-  auto loaded = load_or_report(file);
+  auto loaded = load_pipeline_or_report(file, PipelineTests::Read);
   if (!loaded) return kExitInvalid;
   setup_logging(loaded->config.service.log_level == "info" ? "warn" : loaded->config.service.log_level);
   core::Pipeline pipeline(loaded->config);

@@ -276,12 +276,12 @@ std::optional<ConfigDocument> parse_config_file(const std::filesystem::path& fil
 }
 
 ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors) {
-  static const std::vector<std::string> kSections = {"service", "inputs", "filters", "outputs"};
+  static const std::vector<std::string> kSections = {"service", "inputs", "filters", "outputs", "tests"};
   for (const auto& [key, node] : doc.root) {
     if (std::find(kSections.begin(), kSections.end(), key.str()) == kSections.end()) {
       errors.push_back({position(doc.file, node), "",
                         "unknown section " + in_quotes(key.str()) + did_you_mean(key.str(), kSections) +
-                            " (expected [service], [[inputs]], [[filters]] or [[outputs]])"});
+                            " (expected [service], [[inputs]], [[filters]], [[outputs]] or [[tests]])"});
     }
   }
   ServiceConfig service;

@@ -35,7 +35,8 @@ std::optional<ConfigDocument> parse_config_text(std::string_view text, const std
 // The options of [service], validated with the same machinery as plugin options.
 const std::vector<logagent_option>& service_options();
 
-// [service]; unknown sections at the top level are reported here too.
+// [service]; unknown sections at the top level are reported here too ([[tests]] is known:
+// read by read_tests in config/pipeline_tests.hpp).
 ServiceConfig read_service(const ConfigDocument& doc, ConfigErrors& errors);
 
 // The plugins the sections name (each kind and type once, in file order), so that only

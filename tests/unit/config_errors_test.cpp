@@ -132,7 +132,7 @@ TEST(ConfigSections, UnknownSectionSuggestsOutputs) {
   ASSERT_EQ(r.errors.size(), 2u) << dump(r.errors);
   expect_error(r.errors[0], 4, 1, "",
                "unknown section \"output\"; did you mean \"outputs\"? (expected [service], [[inputs]], "
-               "[[filters]] or [[outputs]])");
+               "[[filters]], [[outputs]] or [[tests]])");
   expect_error(r.errors[1], 0, 0, "", "the pipeline has no [[outputs]]: at least one output is needed");
 }
 
@@ -141,14 +141,15 @@ TEST(ConfigSections, UnknownArrayOfTablesSuggestsInputs) {
   ASSERT_EQ(r.errors.size(), 2u) << dump(r.errors);
   expect_error(r.errors[0], 1, 1, "",
                "unknown section \"input\"; did you mean \"inputs\"? (expected [service], [[inputs]], "
-               "[[filters]] or [[outputs]])");
+               "[[filters]], [[outputs]] or [[tests]])");
   expect_error(r.errors[1], 0, 0, "", "the pipeline has no [[inputs]]: at least one input is needed");
 }
 
 TEST(ConfigSections, UnknownTopLevelKeyWithoutSuggestion) {
   Loaded r = load("log_level = \"debug\"\n" + lines({"[[inputs]]", "type = \"stdin\""}) + kOutputs);
   expect_only_error(r, 1, 13, "",
-                    "unknown section \"log_level\" (expected [service], [[inputs]], [[filters]] or [[outputs]])");
+                    "unknown section \"log_level\" (expected [service], [[inputs]], [[filters]], [[outputs]] or "
+                    "[[tests]])");
 }
 
 TEST(ConfigSections, NoInputsAndNoOutputs) {
