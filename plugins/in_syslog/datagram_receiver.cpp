@@ -33,7 +33,15 @@ DatagramReceiver::DatagramReceiver(Host host, const WriterOptions& writer, const
       stop_fd_(stop_fd),
       slots_(static_cast<unsigned>(std::clamp<size_t>(kBufferBytes / max_message, 1, kMaxSlots))),
       buffers_(new char[slots_ * max_message]),
-      peers_(slots_) {}
+      peers_(slots_),
+      controls_(slots_),
+      kernel_drops_seen_(sockets_.size(), 0),
+      counters_(counters) {
+  // Each datagram then carries the socket's count of datagrams the kernel dropped because
+  // its receive buffer was full: those are counted too (kernel_dropped), not only ours.
+  const int one = 1;
+  for (const auto& [fd, address] : sockets_) ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+}
 
 std::string_view DatagramReceiver::peer_in_batch(Batch& batch, const sockaddr_storage& peer, socklen_t length,
                                                  const std::string& unix_path) {
@@ -61,6 +69,8 @@ bool DatagramReceiver::receive(size_t socket) {
     headers[i].msg_hdr.msg_iovlen = 1;
     headers[i].msg_hdr.msg_name = &peers_[i];
     headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    headers[i].msg_hdr.msg_control = controls_[i].bytes;
+    headers[i].msg_hdr.msg_controllen = sizeof controls_[i].bytes;
   }
   const int n = ::recvmmsg(fd, headers, slots_, MSG_DONTWAIT, nullptr);
   if (n <= 0) {
@@ -73,6 +83,7 @@ bool DatagramReceiver::receive(size_t socket) {
   // One copy into the batch for the whole read; each message borrows its part of it.
   size_t total = 0;
   for (int i = 0; i < n; ++i) total += headers[i].msg_len;
+  count_kernel_drops(socket, headers[n - 1].msg_hdr);
   char* copy = batch.alloc(total);
   const bool want_peer = writer_.has_source_field();
   size_t at = 0;
@@ -90,6 +101,22 @@ bool DatagramReceiver::receive(size_t socket) {
   return true;
 }
 
+// The kernel's count is cumulative (and wraps at 2^32): what it grew by since the last
+// datagram that carried it is what was lost in between.
+void DatagramReceiver::count_kernel_drops(size_t socket, msghdr& header) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+    uint32_t total = 0;
+    std::memcpy(&total, CMSG_DATA(c), sizeof total);
+    const uint32_t grown = total - kernel_drops_seen_[socket];
+    kernel_drops_seen_[socket] = total;
+    if (grown != 0) {
+      host_.add(counters_.kernel_dropped, grown);
+      unreported_kernel_drops_ += grown;
+    }
+  }
+}
+
 bool DatagramReceiver::hand_on(bool now) {
   if (batch_.empty() || (!now && !batch_.full())) return true;
   const Status s = batch_.try_emit();
@@ -103,10 +130,21 @@ bool DatagramReceiver::hand_on(bool now) {
 void DatagramReceiver::report_drops(uint64_t dropped) {
   unreported_drops_ += dropped;
   const int64_t now = monotonic_ns();
-  if (unreported_drops_ == 0 || (last_drop_report_ns_ != 0 && now - last_drop_report_ns_ < kDropReportNs)) return;
-  host_.warn("the pipeline is full: dropped " + std::to_string(unreported_drops_) +
-             " datagrams (counter \"dropped\"); outputs are slower than the senders");
+  if ((unreported_drops_ == 0 && unreported_kernel_drops_ == 0) ||
+      (last_drop_report_ns_ != 0 && now - last_drop_report_ns_ < kDropReportNs)) {
+    return;
+  }
+  if (unreported_drops_ != 0) {
+    host_.warn("the pipeline is full: dropped " + std::to_string(unreported_drops_) +
+               " datagrams (counter \"dropped\"); outputs are slower than the senders");
+  }
+  if (unreported_kernel_drops_ != 0) {
+    host_.warn("the system dropped " + std::to_string(unreported_kernel_drops_) +
+               " datagrams before they were read (counter \"kernel_dropped\"): the socket's receive buffer "
+               "was full; a larger net.core.rmem_default gives bursts more room");
+  }
   unreported_drops_ = 0;
+  unreported_kernel_drops_ = 0;
   last_drop_report_ns_ = now;
 }
 
@@ -130,6 +168,7 @@ void DatagramReceiver::run() {
     for (size_t i = 1; i < fds.size(); ++i) {
       if (fds[i].revents != 0) receive(i - 1);
       if (!hand_on(false)) return;
+      if (unreported_kernel_drops_ != 0) report_drops(0);
     }
   }
   // What the sockets hold already was sent before the stop: it is read and handed on.

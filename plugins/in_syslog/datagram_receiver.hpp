@@ -42,6 +42,7 @@ class DatagramReceiver {
   // Hands the batch on if it is full (or `now`): a full one that finds no room is dropped.
   bool hand_on(bool now);
   void report_drops(uint64_t dropped);
+  void count_kernel_drops(size_t socket, msghdr& header);
 
   Host host_;
   SyslogEventWriter writer_;
@@ -52,6 +53,12 @@ class DatagramReceiver {
   unsigned slots_;                   // kMaxSlots, fewer when max_message is large
   std::unique_ptr<char[]> buffers_;  // slots_ * max_message_
   std::vector<sockaddr_storage> peers_;
+  struct Control {
+    alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(uint32_t))];
+  };
+  std::vector<Control> controls_;            // per slot: the kernel's drop count (SO_RXQ_OVFL)
+  std::vector<uint32_t> kernel_drops_seen_;  // per socket, as the kernel last said
+  const SyslogCounters& counters_;
   // The last sender's address text in the current batch (senders often send in bursts).
   sockaddr_storage last_peer_{};
   socklen_t last_peer_length_ = 0;
@@ -59,6 +66,7 @@ class DatagramReceiver {
   std::string_view last_peer_text_;
   static constexpr int64_t kDropReportNs = 10'000'000'000;
   uint64_t unreported_drops_ = 0;
+  uint64_t unreported_kernel_drops_ = 0;
   int64_t last_drop_report_ns_ = 0;
 };
 

@@ -19,6 +19,7 @@ struct SyslogCounters {
         discarded_bytes(host.counter("discarded_bytes")),
         parse_errors(host.counter("parse_errors")),
         dropped(host.counter("dropped")),
+        kernel_dropped(host.counter("kernel_dropped")),
         connections(host.counter("connections")),
         refused_connections(host.counter("refused_connections")),
         idle_closed(host.counter("idle_closed")),
@@ -28,7 +29,8 @@ struct SyslogCounters {
   logagent_counter* truncated;
   logagent_counter* discarded_bytes;  // the parts of over-long messages beyond max_message_size
   logagent_counter* parse_errors;
-  logagent_counter* dropped;  // datagrams lost because the pipeline was full
+  logagent_counter* dropped;         // datagrams lost because the pipeline was full
+  logagent_counter* kernel_dropped;  // datagrams the kernel dropped before they were read
   logagent_counter* connections;
   logagent_counter* refused_connections;
   logagent_counter* idle_closed;
