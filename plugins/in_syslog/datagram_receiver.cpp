@@ -1,6 +1,7 @@
 // The datagram half of the syslog input (datagram_receiver.hpp).
 #include "datagram_receiver.hpp"
 
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <sys/uio.h>
 
@@ -117,6 +118,25 @@ void DatagramReceiver::count_kernel_drops(size_t socket, msghdr& header) {
   }
 }
 
+// At the end the socket itself is asked (SO_MEMINFO): drops that no later datagram reported
+// are counted too.
+void DatagramReceiver::count_final_kernel_drops() {
+  for (size_t socket = 0; socket < sockets_.size(); ++socket) {
+    uint32_t meminfo[SK_MEMINFO_VARS] = {};
+    socklen_t length = sizeof meminfo;
+    if (::getsockopt(sockets_[socket].first, SOL_SOCKET, SO_MEMINFO, meminfo, &length) != 0 ||
+        length < sizeof(uint32_t) * (SK_MEMINFO_DROPS + 1)) {
+      continue;
+    }
+    const uint32_t grown = meminfo[SK_MEMINFO_DROPS] - kernel_drops_seen_[socket];
+    kernel_drops_seen_[socket] = meminfo[SK_MEMINFO_DROPS];
+    if (grown != 0) {
+      host_.add(counters_.kernel_dropped, grown);
+      unreported_kernel_drops_ += grown;
+    }
+  }
+}
+
 bool DatagramReceiver::hand_on(bool now) {
   if (batch_.empty() || (!now && !batch_.full())) return true;
   const Status s = batch_.try_emit();
@@ -177,6 +197,7 @@ void DatagramReceiver::run() {
       if (!hand_on(false)) return;
     }
   }
+  count_final_kernel_drops();
   last_drop_report_ns_ = 0;  // what is left unreported is logged now
   report_drops(batch_.try_emit() == Status::Retry() ? batch_.drop() : 0);
 }

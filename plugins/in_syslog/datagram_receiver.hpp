@@ -43,6 +43,7 @@ class DatagramReceiver {
   bool hand_on(bool now);
   void report_drops(uint64_t dropped);
   void count_kernel_drops(size_t socket, msghdr& header);
+  void count_final_kernel_drops();
 
   Host host_;
   SyslogEventWriter writer_;

@@ -301,6 +301,24 @@ class Backpressure(SyslogTestCase):
         c = counters(err)
         self.assertGreater(c["kernel_dropped"], 0, err)
         self.assertEqual((c["messages"] + c["kernel_dropped"], c["dropped"]), (count + 1, 0), err)
+
+    def test_kernel_drops_no_later_datagram_reported_are_counted_at_the_stop(self):
+        agent = self.start(["udp://127.0.0.1:0"], output='type = "null"')
+        host, port = agent.host_port("udp")
+        count = 20000
+        agent.proc.send_signal(signal.SIGSTOP)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for i in range(count):
+                    s.sendto(b"<13>1 - h app - - - datagram %05d" % i, (host, port))
+        finally:
+            agent.proc.send_signal(signal.SIGCONT)
+        time.sleep(0.5)
+        rc, _, err = agent.stop()
+        self.assertEqual(rc, 0, err)
+        c = counters(err)
+        self.assertGreater(c["kernel_dropped"], 0, err)
+        self.assertEqual((c["messages"] + c["kernel_dropped"], c["dropped"]), (count, 0), err)
         logged = [int(n) for n in re.findall(r"the system dropped (\d+) datagrams before they were read", err)]
         self.assertEqual(sum(logged), c["kernel_dropped"], err)
 
