@@ -64,7 +64,7 @@ import sys
 import threading
 import time
 
-from proc_stats import high_water_kib, sample_until_exit
+from proc_stats import high_water_kib, read_text, sample_until_exit, terminate, wait_for_file_size
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -73,21 +73,6 @@ LISTENING = re.compile(r"listening on tcp://127\.0\.0\.1:(\d+)")
 INPUT_REPORT = re.compile(r'inputs\[\d+\] \(type "syslog"\): emitted_events=(\d+)(.*)')
 OUTPUT_REPORT = re.compile(r'outputs\[\d+\] \(type "(?:null|stdout)"\): (.*)')
 LINE_HEAD = re.compile(rb"^c=(\d+) s=(\d+) ", re.M)
-
-
-def read_text(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()[-4000:]
-    except OSError:
-        return ""
-
-
-def cpu_seconds(pid):
-    """User and system time of every thread of a running process so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def counters(text):
@@ -315,43 +300,19 @@ def run_rsyslog(rsyslogd, sender, directory, args):
             time.sleep(0.005)
         sender_proc, ready = start_sender(sender, port, args)
         size = ready["message_part_bytes"] + args.messages
-        start = time.perf_counter()
-        peak_kib = 0
-        last_size, last_change = -1, start
-        while True:
-            now = time.perf_counter()
-            peak_kib = max(peak_kib, high_water_kib(proc.pid))
-            try:
-                got = os.stat(out_path).st_size
-            except FileNotFoundError:
-                got = 0
-            if got >= size:
-                elapsed = now - start
-                cpu = cpu_seconds(proc.pid)
-                break
-            if proc.poll() is not None:
-                sys.exit(f"rsyslogd exited with status {proc.returncode} before writing every line:\n"
-                         f"{read_text(console)}{read_text(internal)}")
+
+        def sender_ok():
             if sender_proc.poll() not in (None, 0):
                 finish_sender(sender_proc)
-            if got != last_size:
-                last_size, last_change = got, now
-            elif now - last_change > 30:
-                sys.exit(f"rsyslogd wrote {got:,} of {size:,} bytes and nothing more in 30 s:\n"
-                         f"{read_text(console)}{read_text(internal)}")
-            time.sleep(0.005)
+
+        elapsed, peak_kib, cpu = wait_for_file_size(proc, out_path, size, time.perf_counter(), (console, internal),
+                                                    sender_ok)
         sent = finish_sender(sender_proc)
     finally:
         if sender_proc is not None and sender_proc.poll() is None:
             sender_proc.kill()
             sender_proc.wait()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
     lines, _, out_of_order, problems = check_lines(out_path, ready["per_connection"], ready["message_part_bytes"])
     if problems:
         sys.exit(f"{config}: rsyslog's output {out_path}: " + "; ".join(problems) + "\n" + read_text(internal))

@@ -45,14 +45,13 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from proc_stats import high_water_kib
+from proc_stats import high_water_kib, read_text, terminate, wait_for_file_size
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -241,13 +240,6 @@ def count_lines(path):
     return n
 
 
-def cpu_seconds(pid):
-    """User and system time of every thread of a running process so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-
-
 def write_logagent_config(directory, data_path, output):
     path = os.path.join(directory, f"tail-{output}.toml")
     out = 'type = "null"' if output == "null" else 'type   = "stdout"\nformat = "json"'
@@ -339,51 +331,16 @@ def run_rsyslog(rsyslogd, config, work, out_path, internal, directory, lines, si
         start = time.perf_counter()
         proc = subprocess.Popen([rsyslogd, "-n", "-f", config, "-i", pid_file], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT)
-    peak_kib = 0
-    last_size, last_change = -1, start
     try:
-        while True:
-            now = time.perf_counter()
-            peak_kib = max(peak_kib, high_water_kib(proc.pid))
-            try:
-                got = os.stat(out_path).st_size
-            except FileNotFoundError:
-                got = 0
-            if got >= size:
-                elapsed = now - start
-                cpu = cpu_seconds(proc.pid)
-                break
-            if proc.poll() is not None:
-                sys.exit(f"rsyslogd exited with status {proc.returncode} before writing every line:\n"
-                         f"{read_text(console)}{read_text(internal)}")
-            if got != last_size:
-                last_size, last_change = got, now
-            elif now - last_change > 30:
-                sys.exit(f"rsyslogd wrote {got} of {size} bytes and nothing more in 30 s:\n"
-                         f"{read_text(console)}{read_text(internal)}")
-            time.sleep(0.005)
+        elapsed, peak_kib, cpu = wait_for_file_size(proc, out_path, size, start, (console, internal))
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
     written = count_lines(out_path)
     if written != lines or os.path.getsize(out_path) != size:
         sys.exit(f"{config}: rsyslog's output has {written} lines and {os.path.getsize(out_path)} bytes, "
                  f"not {lines} and {size}\n{read_text(internal)}")
     os.remove(out_path)
     return elapsed, peak_kib, cpu
-
-
-def read_text(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()[-4000:]
-    except OSError:
-        return ""
 
 
 def summary(name, results, lines, size):

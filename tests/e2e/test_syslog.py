@@ -279,12 +279,12 @@ class Backpressure(SyslogTestCase):
         self.assertTrue(all(m == b"datagram %05d" % n for m, n in zip(messages, numbers)))
 
 
-    def test_datagrams_the_kernel_drops_are_counted(self):
-        # A stopped agent reads nothing: the socket's receive buffer fills and the kernel drops
-        # the rest. The count arrives with the next datagram queued after the drops.
+    def overflow_a_stopped_agent(self, count=20000):
+        """Sends `count` datagrams to an agent stopped with SIGSTOP, so that its socket's receive
+        buffer fills and the kernel drops the rest; returns (agent, host, port, count) once it
+        runs again and has had time to read what was kept."""
         agent = self.start(["udp://127.0.0.1:0"], output='type = "null"')
         host, port = agent.host_port("udp")
-        count = 20000
         agent.proc.send_signal(signal.SIGSTOP)
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -293,6 +293,12 @@ class Backpressure(SyslogTestCase):
         finally:
             agent.proc.send_signal(signal.SIGCONT)
         time.sleep(0.5)
+        return agent, host, port, count
+
+    def test_datagrams_the_kernel_drops_are_counted(self):
+        # A stopped agent reads nothing: the socket's receive buffer fills and the kernel drops
+        # the rest. The count arrives with the next datagram queued after the drops.
+        agent, host, port, count = self.overflow_a_stopped_agent()
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.sendto(b"<13>1 - h app - - - after the drops", (host, port))
         time.sleep(0.5)
@@ -303,17 +309,7 @@ class Backpressure(SyslogTestCase):
         self.assertEqual((c["messages"] + c["kernel_dropped"], c["dropped"]), (count + 1, 0), err)
 
     def test_kernel_drops_no_later_datagram_reported_are_counted_at_the_stop(self):
-        agent = self.start(["udp://127.0.0.1:0"], output='type = "null"')
-        host, port = agent.host_port("udp")
-        count = 20000
-        agent.proc.send_signal(signal.SIGSTOP)
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                for i in range(count):
-                    s.sendto(b"<13>1 - h app - - - datagram %05d" % i, (host, port))
-        finally:
-            agent.proc.send_signal(signal.SIGCONT)
-        time.sleep(0.5)
+        agent, _, _, count = self.overflow_a_stopped_agent()
         rc, _, err = agent.stop()
         self.assertEqual(rc, 0, err)
         c = counters(err)
