@@ -5,18 +5,13 @@
 #include "pipeline/event_expectation.hpp"
 #include "routing/glob.hpp"
 
+#include <logagent/clock.hpp>
+
 #include <algorithm>
-#include <ctime>
 #include <utility>
 
 namespace logagent::core {
 namespace {
-
-int64_t realtime_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 // `expect[0] (output "kafka")`
 std::string label_of(const TestExpectation& e) {
@@ -53,7 +48,7 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
   limits.max_events = static_cast<uint32_t>(std::max<size_t>(test.lines.size(), 1));
   limits.max_bytes = static_cast<size_t>(config_.service.batch_max_bytes);
   batch.reset(input.tag, limits);
-  const int64_t now = realtime_ns();
+  const int64_t now = logagent::realtime_ns();
   for (const std::string& line : test.lines) {
     const uint32_t event = batch.append(now);
     logagent_value message{};

@@ -1,4 +1,5 @@
 // The stdin input: one event per line of standard input, until end of input or stop.
+#include <logagent/clock.hpp>
 #include <logagent/line_splitter.hpp>
 #include <logagent/plugin.hpp>
 
@@ -10,7 +11,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <string>
 
 namespace logagent::plugins::stdin_input {
@@ -31,11 +31,7 @@ void widen_pipe(int fd) {
   fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
-int64_t realtime_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+using logagent::realtime_ns;
 
 logagent::LineSplitterOptions read_options(const logagent::Config& config) {
   logagent::LineSplitterOptions o;

@@ -1,10 +1,10 @@
 // What the syslog input's datagram and stream receivers share: counters, the clock, the batch in hand.
 #pragma once
 
+#include <logagent/clock.hpp>
 #include <logagent/plugin.hpp>
 
 #include <cstdint>
-#include <ctime>
 
 #include "syslog_event_writer.hpp"
 
@@ -37,16 +37,8 @@ struct SyslogCounters {
   logagent_counter* unread_bytes;  // received by the kernel, not read when the input stopped
 };
 
-inline int64_t realtime_ns() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-inline int64_t monotonic_ns() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+using logagent::monotonic_ns;
+using logagent::realtime_ns;
 
 // The batch a receiver fills, taken when the first message arrives, and the tallies that
 // go to the counters with it. `serial` changes with every batch, so text copied into one

@@ -11,6 +11,7 @@
 #include "tailed_file.hpp"
 
 #include <logagent/ack_tracker.hpp>
+#include <logagent/clock.hpp>
 #include <logagent/line_splitter.hpp>
 #include <logagent/plugin.hpp>
 #include <logagent/regex.hpp>
@@ -25,7 +26,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -41,13 +41,8 @@ namespace {
 // A file that never runs dry (a steady writer) must not hold up the others in a round.
 constexpr uint64_t kMaxBytesPerRound = 8 << 20;
 
-int64_t clock_ns(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-int64_t realtime_ns() { return clock_ns(CLOCK_REALTIME); }    // event times
-int64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }  // timers
+using logagent::monotonic_ns;  // timers
+using logagent::realtime_ns;   // event times
 
 }  // namespace
 
