@@ -10,7 +10,12 @@ function(logagent_add_plugin target)
   cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE logagent::sdk)
-  target_compile_features(${target} PRIVATE cxx_std_20)
+  # The C++ wrapper needs C++20; a plugin in C (a project without the CXX language) needs
+  # nothing but a C99 compiler, so it is not asked for a C++ standard.
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if("CXX" IN_LIST languages)
+    target_compile_features(${target} PRIVATE cxx_std_20)
+  endif()
   set_target_properties(${target} PROPERTIES
     PREFIX ""
     C_VISIBILITY_PRESET hidden

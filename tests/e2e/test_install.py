@@ -41,7 +41,7 @@ class InstalledTree(AgentTestCase):
 
         # A third party's build: a separate CMake project that knows only the install prefix.
         example_build = self.path("example-build")
-        subprocess.run(["cmake", "-S", os.path.join(SOURCE_DIR, "sdk", "example"), "-B", example_build,
+        subprocess.run(["cmake", "-S", os.path.join(SOURCE_DIR, "sdk", "examples", "upper_filter"), "-B", example_build,
                         "-DCMAKE_PREFIX_PATH=" + prefix], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["cmake", "--build", example_build], check=True, stdout=subprocess.DEVNULL)
         plugin_dir = self.path("third-party")
@@ -97,7 +97,10 @@ class InstalledTree(AgentTestCase):
         proc = subprocess.run([os.path.join(prefix, "bin", "logagent"), "run", installed_default], cwd=self.dir,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=300, check=False)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode())
-        lines = sum(open(p, "rb").read().count(b"\n") for p in samples)
+        lines = 0
+        for p in samples:
+            with open(p, "rb") as f:
+                lines += f.read().count(b"\n")
         bodies = self.json_bodies(proc.stdout)
         self.assertEqual(len(bodies), lines)
         files = {m.group(1).decode() for m in (re.search(rb'"file":"([^"]*)"', b) for b in bodies)}
