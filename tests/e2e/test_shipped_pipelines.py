@@ -1,5 +1,5 @@
-"""The shipped pipelines for web servers' access logs, whole: configs/nginx.toml and
-configs/apache.toml run as they are, but for their tail paths and state_dir, which point at
+"""The shipped pipelines that parse, whole: configs/nginx.toml, configs/apache.toml and
+configs/app-json.toml run as they are, but for their tail paths and state_dir, which point at
 files this test writes (everything else of the file byte for byte). The lines are what real
 servers write: IPv6 clients, sizes of "-", escaped quotes in user agents, WebDAV and other
 methods, a request line of "-", TLS bytes sent to a plain port. Every field of every record on
@@ -201,11 +201,12 @@ class ShippedPipelineCase(TailTestCase):
                          ["-state_dir", "+state_dir", "-paths", "+paths"], changed)
         return self.write_config(ours, name=name)
 
-    def run_shipped(self, config, files):
+    def run_shipped(self, config, files, expected=None):
         """Runs the pipeline on `files` (name -> lines) and returns (stdout records, the time
         before the first line was written, ns). The files exist, empty, when the agent starts,
         so the tail input (read_from "end" as shipped) reads every line appended after its
-        first scan; the agent is stopped with SIGTERM once every line came out."""
+        first scan; the agent is stopped with SIGTERM once `expected` records (default: one
+        per line) came out. With filters that drop, the last line must be one that is kept."""
         for name in files:
             open(self.path(name), "wb").close()
         agent = Agent(self, config)
@@ -214,7 +215,7 @@ class ShippedPipelineCase(TailTestCase):
         for name, lines in files.items():
             with open(self.path(name), "ab") as f:
                 f.write(b"".join(line + b"\n" for line in lines))
-        total = sum(len(lines) for lines in files.values())
+        total = sum(len(lines) for lines in files.values()) if expected is None else expected
         self.assertEqual(agent.wait_lines(total), total, agent.stderr())
         rc, out, err = agent.stop()
         self.assertEqual(rc, 0, err)
@@ -256,6 +257,54 @@ class Nginx(ShippedPipelineCase):
         self.assert_records(records, before, {"access.log": NGINX_ACCESS_RECORDS, "shop.access.log": NGINX_SHOP_RECORDS})
         self.assertIn('filters[0] (type "regex"): errors=0 matched=9 mismatched=1 dropped=0 limit_hits=0 '
                       'conversion_errors=0 time_errors=0', err)
+
+
+# An application's slog-style JSON lines for configs/app-json.toml, and what comes out: the
+# objects merged into the event (message removed), the time member the event's time, DEBUG
+# lines and /healthz requests dropped, the panic line kept whole and marked.
+APP_JSON = [
+    rb'{"time":"2026-12-01T10:00:00.250+01:00","level":"INFO","msg":"started","version":"2.4.1","workers":8}',
+    rb'{"time":"2026-12-01T09:00:00.300Z","level":"DEBUG","msg":"cache warm","entries":1200}',
+    rb'{"time":"2026-12-01T09:00:01.000Z","level":"INFO","msg":"request","method":"GET","path":"/healthz",'
+    rb'"status":200}',
+    rb'{"time":"2026-12-01T09:00:02.125Z","level":"WARN","msg":"slow request","method":"POST",'
+    rb'"path":"/v1/orders","status":201,"ms":812.5,"user":{"id":17,"roles":["buyer"]},"retry":false,"trace":null}',
+    rb"panic: runtime error: invalid memory address or nil pointer dereference",
+    rb'{"time":"2026-12-01T09:00:03.000Z","level":"ERROR","msg":"payment refused","err":"card declined: \u00e9"}',
+]
+APP_JSON_RECORDS = [
+    {"@timestamp": "2026-12-01T09:00:00.250000Z", "time": "2026-12-01T10:00:00.250+01:00", "level": "INFO",
+     "msg": "started", "version": "2.4.1", "workers": 8},
+    {"@timestamp": "2026-12-01T09:00:02.125000Z", "time": "2026-12-01T09:00:02.125Z", "level": "WARN",
+     "msg": "slow request", "method": "POST", "path": "/v1/orders", "status": 201, "ms": 812.5,
+     "user": {"id": 17, "roles": ["buyer"]}, "retry": False, "trace": None},
+    {"@timestamp": None, "message": "panic: runtime error: invalid memory address or nil pointer dereference",
+     "_error": "json: malformed JSON"},
+    {"@timestamp": "2026-12-01T09:00:03.000000Z", "time": "2026-12-01T09:00:03.000Z", "level": "ERROR",
+     "msg": "payment refused", "err": "card declined: \u00e9"},
+]
+
+
+class AppJson(ShippedPipelineCase):
+    def test_check_accepts_the_shipped_file(self):
+        config = os.path.join(CONFIGS, "app-json.toml")
+        rc, out, err = self.run_agent(["check", config])
+        self.assertEqual((rc, out.decode()), (0, config + ": OK (1 input, 2 filters, 1 output)\n"), err)
+
+    def test_objects_become_fields_and_debug_and_health_checks_are_dropped(self):
+        config = self.shipped("app-json.toml", [self.path("*.json")])
+        records, before, err = self.run_shipped(config, {"api.json": APP_JSON}, expected=len(APP_JSON_RECORDS))
+        after = time.time_ns()
+        self.assertEqual(len(records), len(APP_JSON_RECORDS), err)
+        for got, want in zip(records, APP_JSON_RECORDS):
+            if want["@timestamp"] is None:  # a line that did not parse keeps the time it was read
+                self.assertGreaterEqual(timestamp_ns(got["@timestamp"]), before // 1000 * 1000, got)
+                self.assertLessEqual(timestamp_ns(got["@timestamp"]), after, got)
+                want = dict(want, **{"@timestamp": got["@timestamp"]})
+            self.assertEqual(list(got), list(want))  # the object's order, @timestamp first
+            self.assertEqual(typed(got), typed(want))
+        self.assertIn('filters[0] (type "json"): errors=0 parsed=5 failed=1 time_errors=0', err)
+        self.assertIn('filters[1] (type "grep"): errors=0 kept=4 dropped=2 limit_errors=0', err)
 
 
 class Apache(ShippedPipelineCase):
