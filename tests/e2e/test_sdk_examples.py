@@ -176,6 +176,16 @@ class SdkExamples(AgentTestCase):
         self.assertRegex(proc.stdout.decode(), r"(?m)^filter\s+truncate\s")
         self.assertRegex(proc.stdout.decode(), r"(?m)^output\s+jsonl_file\s")
 
+    def test_the_c_filter_passes_its_own_pipeline_tests(self):
+        tests = os.path.join(EXAMPLES, C_FILTER[0], "truncate_test.toml")
+        proc = subprocess.run([self.agent(), "test", tests], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=self.env(self.plugins), check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(proc.stdout.decode(), 'test "a long message is cut and flagged": passed\n'
+                                               'test "a cut never splits a character": passed\n'
+                                               'test "a short message is left alone": passed\n'
+                                               '%s: 3 tests, 3 passed, 0 failed\n' % tests)
+
     def test_an_unopenable_file_is_an_error_at_the_path_option(self):
         config = self.write_config(PIPELINE.format(service="", path="/nonexistent/events.jsonl", fsync="false"))
         proc = subprocess.run([self.agent(), "run", "-c", config], input=b"x\n", stdout=subprocess.PIPE,
