@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <system_error>
 #include <tuple>
 
 namespace logagent::cli {
@@ -21,11 +22,15 @@ std::optional<LoadedPipeline> load_pipeline(const std::filesystem::path& file, s
   LoadedPipeline loaded;
   loaded.config.file = doc->file;
   loaded.config.service = core::read_service(*doc, config_errors);
+  // A relative plugin_dirs entry names a neighbour of the pipeline file, wherever the agent
+  // was started from (an error leaves it relative, and so refused).
+  std::error_code ec;
+  const std::filesystem::path config_dir = std::filesystem::absolute(file, ec).parent_path();
+  std::vector<std::string> warnings;
+  const auto dirs = core::plugin_search_path(loaded.config.service.plugin_dirs, config_dir, warnings);
   // Only the libraries the sections name: a broken library the pipeline does not use (a
   // Kafka output whose librdkafka is missing) must not stop a stdin -> stdout pipeline.
-  std::vector<std::string> warnings;
-  loaded.registry = core::PluginRegistry::load_needed(core::plugin_search_path(loaded.config.service.plugin_dirs),
-                                                      core::needed_plugins(*doc), warnings);
+  loaded.registry = core::PluginRegistry::load_needed(dirs, core::needed_plugins(*doc), warnings);
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   core::read_components(*doc, loaded.registry, loaded.config, config_errors);
   core::check_routes(loaded.config, config_errors);

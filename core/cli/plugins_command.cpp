@@ -58,7 +58,7 @@ void print_plugin(const core::PluginLibrary& lib) {
 
 int plugins_command(const std::string& name) {
   std::vector<std::string> problems;
-  const auto dirs = core::plugin_search_path({});
+  const auto dirs = core::plugin_search_path({}, {}, problems);
   auto registry = core::PluginRegistry::discover(dirs, problems);
   if (registry.libraries().empty()) {
     for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());

@@ -224,7 +224,7 @@ const std::vector<logagent_option>& service_options() {
           .doc("How often at most the positions inputs save are written to state_dir")
           .example("\"5s\""),
       logagent::option("plugin_dirs", LOGAGENT_OPTION_STRING_LIST)
-          .doc("Folders searched for plugins after the built-in one")
+          .doc("Folders searched for plugins after the built-in one; a relative one is taken from this file's folder")
           .example("[\"/opt/logagent/plugins\"]"),
       logagent::option("queue_max_bytes", LOGAGENT_OPTION_SIZE)
           .defaults("4MiB")

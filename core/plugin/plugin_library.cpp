@@ -4,6 +4,7 @@
 // The schema checks are the config loader's own conversions, so a default that loads here
 // is one the config loader accepts.
 #include "plugin/option_schema.hpp"
+#include "plugin/plugin_file_safety.hpp"
 
 #include <boost/dll/shared_library.hpp>
 
@@ -46,14 +47,8 @@ bool readable_but_not_elf(const std::filesystem::path& file) {
 std::string dlopen_failure(const std::filesystem::path& file) {
   const char* error = dlerror();
   std::string reason = error != nullptr ? error : "dlopen failed without saying why";
-  // dlerror names the path it was given (Boost adds "./" to a bare file name); our message
-  // already starts with the file.
-  for (const std::string& prefix : {file.string() + ": ", "./" + file.string() + ": "}) {
-    if (reason.starts_with(prefix)) {
-      reason.erase(0, prefix.size());
-      break;
-    }
-  }
+  // dlerror names the path it was given; our message already starts with the file.
+  if (const std::string prefix = file.string() + ": "; reason.starts_with(prefix)) reason.erase(0, prefix.size());
   // "file too short" or "invalid ELF header" alone do not say the file is no library at all.
   if (readable_but_not_elf(file)) reason = "not an ELF shared object (" + reason + ")";
   return reason;
@@ -91,6 +86,14 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->file_ = file;
   const std::string origin = file.string();
+  // Before dlopen, which runs the library's constructors. dlopen opens the path again, but
+  // only root and the agent's user can change what it names in between: the check refuses
+  // every folder on the way that someone else could write to (in a sticky one, nobody else
+  // can rename or remove their entries). Handing dlopen "/proc/self/fd/N" of the file
+  // checked would close even that window, but the dynamic linker would then know the
+  // library by that name, which debuggers, backtraces and sanitizer reports cannot open.
+  // A relative path is refused here, so dlopen never searches the current directory.
+  if (auto problem = plugin_file_problem(file)) throw PluginLoadError(*problem);
   boost::dll::fs::error_code error;
   lib->library_.load(boost::dll::fs::path(origin), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
                      error);

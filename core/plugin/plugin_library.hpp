@@ -28,11 +28,13 @@ std::string_view section_name(uint32_t kind) noexcept;  // "inputs", "filters", 
 // of it can run.
 class PluginLibrary {
  public:
-  // Loads `file` and validates its descriptor before any plugin callback runs:
-  // not a loadable library, no logagent_plugin_entry, entry returning NULL, a descriptor
-  // too short, another ABI major, a newer ABI minor, an unknown kind, an invalid name,
-  // missing callbacks for its kind, an option_size smaller than ABI 1.0's logagent_option
-  // or an invalid option schema (see option_table_problem) each throw PluginLoadError.
+  // Loads `file` and validates its descriptor before any plugin callback runs: a file
+  // refused by plugin_file_problem (a relative path, or one that others than root and the
+  // agent's user could change; checked before the file is opened), not a loadable library,
+  // no logagent_plugin_entry, entry returning NULL, a descriptor too short, another ABI
+  // major, a newer ABI minor, an unknown kind, an invalid name, missing callbacks for its
+  // kind, an option_size smaller than ABI 1.0's logagent_option or an invalid option
+  // schema (see option_table_problem) each throw PluginLoadError.
   static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file);
 
   // As load, for a descriptor compiled into this process (engine tests): the same checks,

@@ -1,6 +1,8 @@
 // Finding plugin libraries in the plugin folders: all of them, or only those a pipeline needs.
 #include "plugin/plugin_registry.hpp"
 
+#include "plugin/plugin_file_safety.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -30,6 +32,11 @@ std::vector<std::filesystem::path> list_libraries(const std::vector<std::filesys
       problems.push_back(dir.string() + ": plugin folder does not exist or is not a folder");
       continue;
     }
+    // Refused as a whole, before any of its files is opened.
+    if (auto problem = plugin_folder_problem(dir)) {
+      problems.push_back(std::move(*problem));
+      continue;
+    }
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
       if (entry.path().extension() == ".so" && !entry.is_directory()) files.push_back(entry.path());
@@ -50,7 +57,9 @@ std::string describe(uint32_t kind, std::string_view name) {
 
 }  // namespace
 
-std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs) {
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs,
+                                                      const std::filesystem::path& config_dir,
+                                                      std::vector<std::string>& problems) {
   std::vector<std::filesystem::path> dirs;
   if (auto exe_dir = executable_dir(); !exe_dir.empty()) {
     for (const auto& candidate : {exe_dir / "plugins", exe_dir / LOGAGENT_PLUGIN_RELDIR}) {
@@ -58,13 +67,25 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
       if (std::filesystem::is_directory(candidate, ec)) dirs.push_back(candidate.lexically_normal());
     }
   }
-  for (const std::string& d : service_dirs) dirs.emplace_back(d);
+  // As paths in a config file are read elsewhere (Fluent Bit, Vector): from its folder.
+  // operator/ keeps an absolute one as it is.
+  for (const std::string& d : service_dirs) dirs.push_back((config_dir / d).lexically_normal());
   if (const char* env = std::getenv("LOGAGENT_PLUGIN_PATH"); env != nullptr) {
     std::string_view rest = env;
     while (!rest.empty()) {
       size_t colon = rest.find(':');
       std::string_view part = rest.substr(0, colon);
-      if (!part.empty()) dirs.emplace_back(part);
+      // An empty entry means the current directory in PATH; a relative one names a folder
+      // of the current directory. Neither is searched: the absolute path of the current
+      // directory is how to ask for it.
+      if (!part.empty() && part.front() != '/') {
+        problems.push_back("LOGAGENT_PLUGIN_PATH: \"" + std::string(part) +
+                           "\" is a relative path, so what it names depends on the current directory: ignored; "
+                           "give an absolute path, e.g. \"$PWD/" +
+                           std::filesystem::path(part).lexically_normal().string() + "\"");
+      } else if (!part.empty()) {
+        dirs.emplace_back(part);
+      }
       rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
   }

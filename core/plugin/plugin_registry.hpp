@@ -15,9 +15,14 @@
 namespace logagent::core {
 
 // Folders searched, in order: the built-in folder next to the binary (<exe>/plugins in a
-// build tree, <prefix>/<libdir>/logagent/plugins when installed), then `service.plugin_dirs`,
-// then each folder of LOGAGENT_PLUGIN_PATH (colon-separated).
-std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs);
+// build tree, <prefix>/<libdir>/logagent/plugins when installed), then `service_dirs`
+// (`service.plugin_dirs`, a relative one taken from `config_dir`, the pipeline file's
+// folder), then each folder of LOGAGENT_PLUGIN_PATH (colon-separated). The current
+// directory is searched only when named by its absolute path: an empty entry of
+// LOGAGENT_PLUGIN_PATH is skipped, and a relative one is skipped with a line in `problems`.
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& service_dirs,
+                                                      const std::filesystem::path& config_dir,
+                                                      std::vector<std::string>& problems);
 
 // A plugin a pipeline names: its kind and its `type`.
 struct PluginName {
@@ -32,8 +37,9 @@ std::string conventional_file_name(uint32_t kind, std::string_view name);
 class PluginRegistry {
  public:
   // For `logagent plugins`: loads every *.so directly inside each folder. Each folder or
-  // library that cannot be used, and each later library declaring a kind and name already
-  // provided (the first in search order wins), adds one message to `problems` naming the
+  // library that cannot be used (none of the files of a folder plugin_folder_problem
+  // refuses is opened), and each later library declaring a kind and name already provided
+  // (the first in search order wins), adds one message to `problems` naming the folder or
   // file; the others remain usable.
   static PluginRegistry discover(const std::vector<std::filesystem::path>& dirs, std::vector<std::string>& problems);
 
@@ -42,8 +48,8 @@ class PluginRegistry {
   // the one used, and when it cannot be, load_problem() says why. The plugins not found
   // that way are then looked for in the other *.so files, in search order, until every one
   // is found. Whatever is wrong with a file met only then (a broken library, kept in
-  // unusable_files(), or a duplicate name), and a missing folder, only adds a line to
-  // `warnings`: the pipeline may well not need that file.
+  // unusable_files(), or a duplicate name), and a missing or refused folder, only adds a
+  // line to `warnings`: the pipeline may well not need that file.
   static PluginRegistry load_needed(const std::vector<std::filesystem::path>& dirs,
                                     const std::vector<PluginName>& needed, std::vector<std::string>& warnings);
 

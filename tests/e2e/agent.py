@@ -49,10 +49,10 @@ class AgentTestCase(unittest.TestCase):
                 e[name] = value
         return e
 
-    def run_agent(self, args, stdin=b"", plugin_path=None, timeout=300, variables=None):
+    def run_agent(self, args, stdin=b"", plugin_path=None, timeout=300, variables=None, cwd=None):
         """Runs logagent to completion; returns (exit status, stdout bytes, stderr text)."""
         proc = subprocess.run([BIN] + args, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=self.env(plugin_path, variables), timeout=timeout)
+                              env=self.env(plugin_path, variables), timeout=timeout, cwd=cwd)
         return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
     def run_pipeline(self, config_text, stdin=b"", plugin_path=None, timeout=300):

@@ -1,6 +1,7 @@
 """Broken plugin libraries are clear errors naming the file, never a crash; run and check
 load only the libraries the pipeline names, so a broken file elsewhere is at most a warning."""
 import os
+import shutil
 import unittest
 
 from agent import AgentTestCase, FIXTURES
@@ -132,6 +133,142 @@ class BrokenLibraries(AgentTestCase):
         with open(self.path("r.tsv"), "rb") as f:
             call, status, _, message = f.read().rstrip(b"\n").split(b"\t")
         self.assertEqual((call, status, message), (b"1", b"ok", b"via plugin_dirs"))
+
+
+ACK = os.path.join(FIXTURES, "ack", "fixture_ack.so")
+ACK_PIPELINE = PIPELINE.format(output="fixture_ack") + 'record_path = "%s"\n'
+
+
+def loose_file(path, by, mode, letters):
+    return ("%s: refused: writable by %s (mode %s); a plugin must be writable only by its owner and root "
+            "(chmod %s-w %s)" % (path, by, mode, letters, path))
+
+
+def loose_folder(path, by, mode, letters):
+    return ("%s: refused as a plugin folder: writable by %s (mode %s); a plugin folder must be writable only by its "
+            "owner and root (chmod %s-w %s)" % (path, by, mode, letters, path))
+
+
+def relative_entry(entry):
+    return ('LOGAGENT_PLUGIN_PATH: "%s" is a relative path, so what it names depends on the current directory: '
+            'ignored; give an absolute path, e.g. "$PWD/%s"' % (entry, entry))
+
+
+class LoosePlugins(AgentTestCase):
+    """A plugin file or folder others than root and the agent's user could change is refused
+    before it is opened, and no plugin is looked for in the current directory unless its
+    absolute path is given."""
+
+    def plugin_folder(self, name, files, mode=0o755):
+        """A folder of copies of plugin files: `files` maps each name to (source, mode)."""
+        folder = self.path(name)
+        os.makedirs(folder)
+        for file_name, (source, file_mode) in files.items():
+            shutil.copy(source, os.path.join(folder, file_name))
+            os.chmod(os.path.join(folder, file_name), file_mode)
+        os.chmod(folder, mode)
+        return folder
+
+    def assert_not_delivered(self):
+        self.assertFalse(os.path.exists(self.path("r.tsv")))
+
+    def assert_delivered(self, message):
+        with open(self.path("r.tsv"), "rb") as f:
+            call, status, _, got = f.read().rstrip(b"\n").split(b"\t")
+        self.assertEqual((call, status, got), (b"1", b"ok", message))
+
+    def test_plugins_lists_a_group_writable_file_under_not_usable(self):
+        folder = self.plugin_folder("plugins", {"fixture_ack.so": (ACK, 0o664)})
+        rc, out, err = self.run_agent(["plugins"], plugin_path=folder)
+        self.assertEqual(rc, 1, err)
+        self.assertRegex(out.decode(), r"(?m)^output\s+stdout\s")  # the others still load
+        self.assertNotIn("fixture_ack ", out.decode())
+        self.assertIn("\nNot usable:\n  " + loose_file(os.path.join(folder, "fixture_ack.so"), "group", "0664", "g") +
+                      "\n", out.decode())
+        self.assertIn('1 problem in the plugin folders (listed under "Not usable")', err)
+
+    def test_run_needing_a_plugin_from_a_group_writable_file_fails_naming_it(self):
+        # Named by convention, the file is the plugin's: an error at the section's type.
+        folder = self.plugin_folder("plugins", {"out_fixture_ack.so": (ACK, 0o664)})
+        config = self.write_config(ACK_PIPELINE % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"never\n", plugin_path=folder)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(config + ':6:8: outputs[0] (type "fixture_ack"): cannot load the output plugin "fixture_ack": ' +
+                      loose_file(os.path.join(folder, "out_fixture_ack.so"), "group", "0664", "g") + "\n", err)
+        self.assertNotIn("warning", err)
+        self.assert_not_delivered()
+
+    def test_run_meeting_a_writable_file_while_scanning_warns_and_cannot_find_the_plugin(self):
+        folder = self.plugin_folder("plugins", {"fixture_ack.so": (ACK, 0o646)})
+        config = self.write_config(ACK_PIPELINE % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"never\n", plugin_path=folder)
+        self.assertEqual(rc, 1, err)
+        refused = loose_file(os.path.join(folder, "fixture_ack.so"), "others", "0646", "o")
+        self.assertIn("warning: " + refused + "\n", err)
+        self.assertIn('unknown output type "fixture_ack"', err)
+        self.assertIn("files that could not be loaded: " + os.path.join(folder, "fixture_ack.so"), err)
+        self.assert_not_delivered()
+
+    def test_a_group_writable_folder_in_the_plugin_path_is_refused_as_a_whole(self):
+        folder = self.plugin_folder("plugins", {"fixture_ack.so": (ACK, 0o644)}, mode=0o775)
+        refused = loose_folder(folder, "group", "0775", "g")
+        rc, out, err = self.run_agent(["plugins"], plugin_path=folder)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("\nNot usable:\n  " + refused + "\n", out.decode())
+        self.assertNotIn("fixture_ack", out.decode())
+
+        config = self.write_config(ACK_PIPELINE % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"never\n", plugin_path=folder)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("warning: " + refused + "\n", err)
+        self.assertIn('unknown output type "fixture_ack"', err)
+        self.assert_not_delivered()
+
+        # Its mode fixed as the message says, it is used.
+        os.chmod(folder, 0o755)
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"now\n", plugin_path=folder)
+        self.assertEqual(rc, 0, err)
+        self.assert_delivered(b"now")
+
+    def test_a_relative_plugin_path_entry_is_ignored_even_with_the_plugin_in_the_current_directory(self):
+        self.plugin_folder("plugins", {"out_fixture_ack.so": (ACK, 0o644)})
+        config = self.write_config(ACK_PIPELINE % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"never\n", plugin_path="plugins", cwd=self.dir)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("warning: " + relative_entry("plugins") + "\n", err)
+        self.assertIn('unknown output type "fixture_ack"', err)
+        self.assert_not_delivered()
+
+        rc, out, err = self.run_agent(["plugins"], plugin_path="plugins", cwd=self.dir)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("\nNot usable:\n  " + relative_entry("plugins") + "\n", out.decode())
+        self.assertNotIn("fixture_ack", out.decode())
+
+        # Told to by its absolute path, the agent uses it.
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"absolute\n", plugin_path=self.path("plugins"),
+                                      cwd=self.dir)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("warning", err)
+        self.assert_delivered(b"absolute")
+
+    def test_relative_plugin_dirs_are_taken_from_the_pipeline_files_folder(self):
+        self.plugin_folder("conf/plugins", {"out_fixture_ack.so": (ACK, 0o644)})
+        # The current directory has a "plugins" folder too, whose library would fail.
+        self.plugin_folder("elsewhere/plugins",
+                           {"out_fixture_ack.so": (os.path.join(FIXTURES, "not_a_library", "not_a_library.so"), 0o644)})
+        config = self.write_config('[service]\nplugin_dirs = ["plugins"]\n' + ACK_PIPELINE % self.path("r.tsv"),
+                                   name="conf/pipeline.toml")
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"next to the file\n", cwd=self.path("elsewhere"))
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("warning", err)
+        self.assert_delivered(b"next to the file")
+
+        # A relative name of the pipeline file itself is the current directory's.
+        os.remove(self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", "../conf/pipeline.toml"], stdin=b"relative file\n",
+                                      cwd=self.path("elsewhere"))
+        self.assertEqual(rc, 0, err)
+        self.assert_delivered(b"relative file")
 
 
 class PluginOptions(AgentTestCase):

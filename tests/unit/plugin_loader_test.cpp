@@ -1,7 +1,9 @@
 // Unit tests of plugin loading: every loader failure names the file and the reason; option
 // tables are read with the plugin's stride; discovery reports unusable libraries and
-// duplicates; run and check load only what the pipeline names; a plugin failing create is
-// reported with its section's location, never a crash.
+// duplicates; run and check load only what the pipeline names; files and folders others
+// could change are refused unopened, and the current directory is never searched unless
+// named by its absolute path; a plugin failing create is reported with its section's
+// location, never a crash.
 #include "config/config_loader.hpp"
 #include "config/pipeline_config.hpp"
 #include "pipeline/pipeline.hpp"
@@ -19,11 +21,13 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -505,6 +509,7 @@ class LinkFolder {
     dir_ = fs::temp_directory_path() / ("logagent-unit-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    fs::permissions(dir_, fs::perms(0755));  // whatever the umask: a plugin folder others can write to is refused
   }
   ~LinkFolder() {
     std::error_code ec;
@@ -629,6 +634,179 @@ TEST(PluginLoadNeeded, ConventionalFileNames) {
   EXPECT_EQ(conventional_file_name(LOGAGENT_KIND_INPUT, "tail"), "in_tail.so");
   EXPECT_EQ(conventional_file_name(LOGAGENT_KIND_FILTER, "regex"), "filter_regex.so");
   EXPECT_EQ(conventional_file_name(LOGAGENT_KIND_OUTPUT, "kafka"), "out_kafka.so");
+}
+
+// ---------------------------------------------------------------------------------------
+// Files and folders that others than root and the agent's user could change: refused
+// before they are opened, as any file that cannot be loaded
+
+// A folder of copies of plugin files, each with the mode asked for; removed with the test.
+class CopyFolder {
+ public:
+  explicit CopyFolder(const std::string& name, fs::perms mode = fs::perms(0755)) {
+    dir_ = fs::temp_directory_path() / ("logagent-unit-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::permissions(dir_, mode);
+  }
+  ~CopyFolder() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  fs::path copy(const fs::path& from, const std::string& as, fs::perms mode) {
+    fs::copy_file(from, dir_ / as);
+    fs::permissions(dir_ / as, mode);
+    return dir_ / as;
+  }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+const fs::path kAck = kFixtures / "ack" / "fixture_ack.so";
+
+TEST(PluginRefused, DiscoverListsALooseFileAndKeepsTheOthers) {
+  CopyFolder folder("loose-file");
+  const fs::path loose = folder.copy(kAck, "fixture_ack.so", fs::perms(0664));
+  std::vector<std::string> problems;
+  auto registry = PluginRegistry::discover({kBuilt, folder.dir()}, problems);
+  EXPECT_THAT(problems, ElementsAre(loose.string() +
+                                    ": refused: writable by group (mode 0664); a plugin must be writable only by its "
+                                    "owner and root (chmod g-w " +
+                                    loose.string() + ")"));
+  EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
+  EXPECT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "stdout"), nullptr);
+}
+
+TEST(PluginRefused, DiscoverOpensNoFileOfALooseFolder) {
+  CopyFolder folder("loose-folder", fs::perms(0775));
+  folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
+  folder.copy(fixture("not_a_library"), "not_a_library.so", fs::perms(0644));  // opened, it would be a problem too
+  std::vector<std::string> problems;
+  auto registry = PluginRegistry::discover({kBuilt, folder.dir()}, problems);
+  EXPECT_THAT(problems, ElementsAre(folder.dir().string() +
+                                    ": refused as a plugin folder: writable by group (mode 0775); a plugin folder "
+                                    "must be writable only by its owner and root (chmod g-w " +
+                                    folder.dir().string() + ")"));
+  EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
+  EXPECT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "stdout"), nullptr);
+}
+
+TEST(PluginRefused, StickyFolderOthersCanWriteToIsNoPluginFolder) {
+  CopyFolder folder("sticky-folder", fs::perms(01777));
+  folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
+  std::vector<std::string> problems;
+  auto registry = PluginRegistry::discover({folder.dir()}, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], HasSubstr(": refused as a plugin folder: writable by group and others (mode 1777)"));
+  EXPECT_TRUE(registry.libraries().empty());
+}
+
+TEST(PluginRefused, LooseConventionalFileIsTheLoadProblem) {
+  // The file named for the plugin is the one: a good copy in a later folder is not used.
+  CopyFolder folder("loose-conventional");
+  const fs::path loose = folder.copy(kAck, "out_fixture_ack.so", fs::perms(0646));
+  std::vector<std::string> warnings;
+  auto registry =
+      PluginRegistry::load_needed({folder.dir(), kFixtures / "ack"}, {{LOGAGENT_KIND_OUTPUT, "fixture_ack"}}, warnings);
+  EXPECT_THAT(warnings, IsEmpty());
+  EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
+  const std::string* problem = registry.load_problem(LOGAGENT_KIND_OUTPUT, "fixture_ack");
+  ASSERT_NE(problem, nullptr);
+  EXPECT_EQ(*problem, loose.string() +
+                          ": refused: writable by others (mode 0646); a plugin must be writable only by its owner and "
+                          "root (chmod o-w " +
+                          loose.string() + ")");
+}
+
+TEST(PluginRefused, LooseFileOrFolderMetWhileScanningIsAWarning) {
+  CopyFolder open_folder("loose-scanned-folder", fs::perms(0757));
+  open_folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
+  CopyFolder folder("loose-scanned");
+  const fs::path loose = folder.copy(fixture("bad_major"), "stray.so", fs::perms(0666));
+  std::vector<std::string> warnings;
+  auto registry = PluginRegistry::load_needed({open_folder.dir(), folder.dir(), kFixtures / "ack"},
+                                              {{LOGAGENT_KIND_OUTPUT, "fixture_ack"}}, warnings);
+  EXPECT_THAT(warnings, ElementsAre(open_folder.dir().string() +
+                                        ": refused as a plugin folder: writable by others (mode 0757); a plugin "
+                                        "folder must be writable only by its owner and root (chmod o-w " +
+                                        open_folder.dir().string() + ")",
+                                    loose.string() +
+                                        ": refused: writable by group and others (mode 0666); a plugin must be "
+                                        "writable only by its owner and root (chmod go-w " +
+                                        loose.string() + ")"));
+  EXPECT_THAT(registry.unusable_files(), ElementsAre(loose));
+  ASSERT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
+  EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack")->file(), kAck);
+}
+
+TEST(PluginRefused, RelativePathIsNeverOpened) {
+  // Not even from the folder that holds it: dlopen would search its own path for a bare name.
+  const fs::path cwd = fs::current_path();
+  fs::current_path(kBuilt);
+  const std::string error = load_error("out_stdout.so");
+  const std::string dotted = load_error("./out_stdout.so");
+  fs::current_path(cwd);
+  EXPECT_EQ(error,
+            "out_stdout.so: refused: the path is relative, so what it names depends on the current directory; give an "
+            "absolute path");
+  EXPECT_EQ(dotted,
+            "./out_stdout.so: refused: the path is relative, so what it names depends on the current directory; give "
+            "an absolute path");
+}
+
+// ---------------------------------------------------------------------------------------
+// plugin_search_path: the current directory only when named by its absolute path
+
+// Sets LOGAGENT_PLUGIN_PATH (nullptr: unsets it) for one test.
+class PluginPathVariable {
+ public:
+  explicit PluginPathVariable(const char* value) {
+    if (const char* old = std::getenv(kName)) old_ = old;
+    if (value != nullptr) {
+      ::setenv(kName, value, 1);
+    } else {
+      ::unsetenv(kName);
+    }
+  }
+  ~PluginPathVariable() {
+    if (old_) {
+      ::setenv(kName, old_->c_str(), 1);
+    } else {
+      ::unsetenv(kName);
+    }
+  }
+
+ private:
+  static constexpr const char* kName = "LOGAGENT_PLUGIN_PATH";
+  std::optional<std::string> old_;
+};
+
+// The last `n` folders of the search path (the built-in ones come first, when they exist).
+std::vector<std::string> last(const std::vector<fs::path>& dirs, size_t n) {
+  std::vector<std::string> tail;
+  for (size_t i = dirs.size() < n ? 0 : dirs.size() - n; i < dirs.size(); ++i) tail.push_back(dirs[i].string());
+  return tail;
+}
+
+TEST(PluginSearchPath, RelativeEntriesOfThePluginPathAreIgnoredWithAWarning) {
+  PluginPathVariable variable("/opt/a::plugins:/opt/b:./more:");
+  std::vector<std::string> problems;
+  const auto dirs = plugin_search_path({}, {}, problems);
+  EXPECT_THAT(last(dirs, 2), ElementsAre("/opt/a", "/opt/b"));
+  EXPECT_THAT(problems, ElementsAre("LOGAGENT_PLUGIN_PATH: \"plugins\" is a relative path, so what it names depends "
+                                    "on the current directory: ignored; give an absolute path, e.g. \"$PWD/plugins\"",
+                                    "LOGAGENT_PLUGIN_PATH: \"./more\" is a relative path, so what it names depends on "
+                                    "the current directory: ignored; give an absolute path, e.g. \"$PWD/more\""));
+}
+
+TEST(PluginSearchPath, RelativePluginDirsAreTakenFromThePipelineFilesFolder) {
+  PluginPathVariable variable(nullptr);
+  std::vector<std::string> problems;
+  const auto dirs = plugin_search_path({"plugins", "./more/../extra", "/opt/abs"}, "/etc/logagent", problems);
+  EXPECT_THAT(last(dirs, 3), ElementsAre("/etc/logagent/plugins", "/etc/logagent/extra", "/opt/abs"));
+  EXPECT_THAT(problems, IsEmpty());
 }
 
 // ---------------------------------------------------------------------------------------
