@@ -1,6 +1,8 @@
 // Checking that nobody but root and the agent's user can change a plugin or what leads to it.
 #include "plugin/plugin_file_safety.hpp"
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace logagent::core {
 namespace {
@@ -42,10 +45,42 @@ std::string_view rule_subject(Role role) {
 
 bool trusted_owner(uid_t uid) { return uid == 0 || uid == geteuid(); }
 
+// True when the file's group is its owner's own: the owner's primary group, with no member
+// but the owner (Debian's and Ubuntu's user-private groups, under which the usual umask is
+// 002). Writing for that group is writing for the owner alone, so its write bit is no risk;
+// OpenSSH as Debian builds it accepts such files for the same reason.
+bool group_is_owner_alone(const struct stat& st) {
+  std::vector<char> buffer(16384);
+  passwd pw{};
+  passwd* user = nullptr;
+  int error = 0;
+  while ((error = getpwuid_r(st.st_uid, &pw, buffer.data(), buffer.size(), &user)) == ERANGE &&
+         buffer.size() < (size_t{1} << 20))
+    buffer.resize(buffer.size() * 2);
+  if (error != 0 || user == nullptr || pw.pw_gid != st.st_gid) return false;
+  const std::string owner = pw.pw_name;
+
+  group gr{};
+  group* found = nullptr;
+  while ((error = getgrgid_r(st.st_gid, &gr, buffer.data(), buffer.size(), &found)) == ERANGE &&
+         buffer.size() < (size_t{1} << 20))
+    buffer.resize(buffer.size() * 2);
+  if (error != 0 || found == nullptr) return false;
+  for (char** member = gr.gr_mem; *member != nullptr; ++member) {
+    if (owner != *member) return false;
+  }
+  return true;
+}
+
 std::string octal_mode(mode_t mode) {
   std::array<char, 8> text{};
   std::snprintf(text.data(), text.size(), "%04o", static_cast<unsigned>(mode & 07777));
   return text.data();
+}
+
+// Whether anyone but the owner can write to what `st` describes.
+bool others_can_write(const struct stat& st) {
+  return (st.st_mode & S_IWOTH) != 0 || ((st.st_mode & S_IWGRP) != 0 && !group_is_owner_alone(st));
 }
 
 std::string owner_problem(const struct stat& st) {
@@ -61,7 +96,8 @@ std::optional<std::string> problem_of(const fs::path& path, const struct stat& s
   const std::string who(rule_subject(role));
   if (!trusted_owner(st.st_uid))
     return named + owner_problem(st) + "; " + who + " must belong to one of them (chown root " + path.string() + ")";
-  const mode_t writable = st.st_mode & (S_IWGRP | S_IWOTH);
+  mode_t writable = st.st_mode & (S_IWGRP | S_IWOTH);
+  if ((writable & S_IWGRP) != 0 && group_is_owner_alone(st)) writable &= ~S_IWGRP;
   const bool sticky = (st.st_mode & S_ISVTX) != 0;
   // In a sticky folder nobody can rename or remove another user's entry, so the names
   // leading to a plugin stay put; a plugin folder would still take anyone's new file.
@@ -121,7 +157,7 @@ std::optional<std::string> check_path(const fs::path& subject, Role role) {
     if (++links > kMaxLinks) return refused + "more than " + std::to_string(kMaxLinks) + " symbolic links on its path";
     // The folder passed, so if others can write to it, it is sticky: the link's owner can
     // still replace it.
-    if ((folder.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !trusted_owner(st.st_uid))
+    if (others_can_write(folder) && !trusted_owner(st.st_uid))
       return refused + "the link " + next.string() + " on its path is " + owner_problem(st) +
              "; a link in a folder others can write to must belong to one of them (chown -h root " + next.string() +
              ")";

@@ -14,7 +14,9 @@ namespace logagent::core {
 // looked up in ("on its path"): each must belong to root or to the agent's effective uid,
 // and may be writable by group or others only with the sticky bit (as /tmp is, where
 // nobody can rename or remove another user's entry); a link met in such a sticky folder
-// must belong to root or the agent's user too. A relative path is refused: what it names
+// must belong to root or the agent's user too. A group's write bit counts only when the
+// group is not the owner's alone (its primary group with no other member: a user-private
+// group, as Debian and Ubuntu create for every user). A relative path is refused: what it names
 // depends on the current directory. A path that does not exist is not refused here: the
 // caller reports it missing as it always has.
 

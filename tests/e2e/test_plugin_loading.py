@@ -1,7 +1,10 @@
 """Broken plugin libraries are clear errors naming the file, never a crash; run and check
 load only the libraries the pipeline names, so a broken file elsewhere is at most a warning."""
+import grp
 import os
+import pwd
 import shutil
+import stat
 import unittest
 
 from agent import AgentTestCase, FIXTURES
@@ -136,6 +139,15 @@ class BrokenLibraries(AgentTestCase):
 
 
 ACK = os.path.join(FIXTURES, "ack", "fixture_ack.so")
+# A group other than the agent's own ("nogroup" on Debian).
+OTHERS_GROUP = 65534
+
+
+def own_private_group():
+    """The agent's primary group when nobody else is in it (root's on Debian), or None."""
+    user = pwd.getpwuid(os.geteuid())
+    members = grp.getgrgid(user.pw_gid).gr_mem
+    return user.pw_gid if all(m == user.pw_name for m in members) else None
 ACK_PIPELINE = PIPELINE.format(output="fixture_ack") + 'record_path = "%s"\n'
 
 
@@ -159,15 +171,24 @@ class LoosePlugins(AgentTestCase):
     before it is opened, and no plugin is looked for in the current directory unless its
     absolute path is given."""
 
-    def plugin_folder(self, name, files, mode=0o755):
-        """A folder of copies of plugin files: `files` maps each name to (source, mode)."""
+    def plugin_folder(self, name, files, mode=0o755, group=OTHERS_GROUP):
+        """A folder of copies of plugin files: `files` maps each name to (source, mode). What
+        is group-writable gets `group`: by default one of others (which needs root), since the
+        write bit of the owner's own private group is no risk and is accepted."""
         folder = self.path(name)
         os.makedirs(folder)
         for file_name, (source, file_mode) in files.items():
             shutil.copy(source, os.path.join(folder, file_name))
-            os.chmod(os.path.join(folder, file_name), file_mode)
-        os.chmod(folder, mode)
+            self.set_mode(os.path.join(folder, file_name), file_mode, group)
+        self.set_mode(folder, mode, group)
         return folder
+
+    def set_mode(self, path, mode, group):
+        os.chmod(path, mode)
+        if mode & stat.S_IWGRP:
+            if group == OTHERS_GROUP and os.geteuid() != 0:
+                self.skipTest("a group of others needs chgrp, which needs root")
+            os.chown(path, -1, group)
 
     def assert_not_delivered(self):
         self.assertFalse(os.path.exists(self.path("r.tsv")))
@@ -229,6 +250,19 @@ class LoosePlugins(AgentTestCase):
         rc, out, err = self.run_agent(["run", "-c", config], stdin=b"now\n", plugin_path=folder)
         self.assertEqual(rc, 0, err)
         self.assert_delivered(b"now")
+
+    def test_group_write_for_the_owners_own_private_group_is_accepted(self):
+        # A tree built under umask 002 (Debian's and Ubuntu's user-private groups): its group
+        # is its owner alone, so the group's write bit lets nobody else change the plugin.
+        group = own_private_group()
+        if group is None:
+            self.skipTest("the agent's primary group has other members")
+        folder = self.plugin_folder("plugins", {"out_fixture_ack.so": (ACK, 0o775)}, mode=0o775, group=group)
+        config = self.write_config(ACK_PIPELINE % self.path("r.tsv"))
+        rc, out, err = self.run_agent(["run", "-c", config], stdin=b"umask 002\n", plugin_path=folder)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("refused", err)
+        self.assert_delivered(b"umask 002")
 
     def test_a_relative_plugin_path_entry_is_ignored_even_with_the_plugin_in_the_current_directory(self):
         self.plugin_folder("plugins", {"out_fixture_ack.so": (ACK, 0o644)})

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +22,23 @@ namespace {
 
 // Nobody else can own a file the agent runs as root; 65534 is "nobody" on most systems.
 constexpr uid_t kOtherUid = 65534;
+// A group that is not the agent's own ("nogroup" on Debian): its write bit lets others write.
+constexpr gid_t kOtherGid = 65534;
+
+// The agent's primary group, when nobody but the agent's user is in it (a user-private
+// group; root's group on Debian), else nullopt.
+std::optional<gid_t> own_private_group() {
+  const passwd* pw = ::getpwuid(::geteuid());
+  if (pw == nullptr) return std::nullopt;
+  const std::string user = pw->pw_name;
+  const gid_t gid = pw->pw_gid;
+  const group* gr = ::getgrgid(gid);
+  if (gr == nullptr) return std::nullopt;
+  for (char** member = gr->gr_mem; *member != nullptr; ++member) {
+    if (user != *member) return std::nullopt;
+  }
+  return gid;
+}
 
 // A folder of the test's own in the temporary folder (sticky /tmp, which is fine on the
 // way), with files and folders of the modes asked for; removed with the test.
@@ -55,8 +74,15 @@ class PluginFileSafety : public ::testing::Test {
     fs::create_symlink(target, p);
     return p;
   }
-  static void set_mode(const fs::path& p, mode_t mode) { ASSERT_EQ(::chmod(p.c_str(), mode), 0) << p; }
-  // chown needs root; CI runs the tests as root.
+  // A group-writable mode is given a group of others (as root), since the write bit of the
+  // owner's own private group is no risk and is accepted.
+  static void set_mode(const fs::path& p, mode_t mode) {
+    ASSERT_EQ(::chmod(p.c_str(), mode), 0) << p;
+    if ((mode & S_IWGRP) != 0 && can_chown()) {
+      ASSERT_EQ(::lchown(p.c_str(), -1, kOtherGid), 0) << p;
+    }
+  }
+  // chown and chgrp to another group need root; CI runs the tests as root.
   static bool can_chown() { return ::geteuid() == 0; }
   static void give_away(const fs::path& p) { ASSERT_EQ(::lchown(p.c_str(), kOtherUid, kOtherUid), 0) << p; }
 
@@ -77,10 +103,32 @@ TEST_F(PluginFileSafety, FileWritableOnlyByItsOwnerIsAccepted) {
 }
 
 TEST_F(PluginFileSafety, GroupWritableFileIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   const fs::path f = file("out_a.so", 0664);
   EXPECT_EQ(plugin_file_problem(f), f.string() +
                                         ": refused: writable by group (mode 0664); a plugin must be writable only by "
                                         "its owner and root (chmod g-w " +
+                                        f.string() + ")");
+}
+
+TEST_F(PluginFileSafety, WritableByTheOwnersOwnGroupIsAccepted) {
+  const std::optional<gid_t> own = own_private_group();
+  if (!own) GTEST_SKIP() << "the agent's primary group has other members";
+  const fs::path d = root_ / "plugins";
+  fs::create_directory(d);
+  const fs::path f = d / "out_a.so";
+  std::ofstream(f) << "not looked at";
+  for (const fs::path& p : {d, f}) {
+    ASSERT_EQ(::chmod(p.c_str(), 0775), 0);
+    ASSERT_EQ(::lchown(p.c_str(), -1, *own), 0);
+  }
+  EXPECT_EQ(plugin_folder_problem(d), std::nullopt);
+  EXPECT_EQ(plugin_file_problem(f), std::nullopt);
+  // Others still may not write, whatever the group.
+  ASSERT_EQ(::chmod(f.c_str(), 0666), 0);
+  EXPECT_EQ(plugin_file_problem(f), f.string() +
+                                        ": refused: writable by others (mode 0666); a plugin must be writable only by "
+                                        "its owner and root (chmod o-w " +
                                         f.string() + ")");
 }
 
@@ -93,6 +141,7 @@ TEST_F(PluginFileSafety, OthersWritableFileIsRefused) {
 }
 
 TEST_F(PluginFileSafety, FileWritableByGroupAndOthersIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   const fs::path f = file("out_a.so", 0666);
   EXPECT_EQ(plugin_file_problem(f), f.string() +
                                         ": refused: writable by group and others (mode 0666); a plugin must be "
@@ -110,6 +159,7 @@ TEST_F(PluginFileSafety, FileOfAnotherUserIsRefused) {
 }
 
 TEST_F(PluginFileSafety, FileInAFolderOthersCanWriteToIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   // Whoever can write to the folder can replace the file, whatever the file's own mode.
   folder("open", 0775);
   const fs::path f = file("open/out_a.so", 0644);
@@ -157,6 +207,7 @@ TEST_F(PluginFileSafety, LinkToASafeFileIsAccepted) {
 }
 
 TEST_F(PluginFileSafety, LinkToALooseFileIsRefusedNamingTheTarget) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   folder("lib", 0755);
   const fs::path target = file("lib/real.so", 0666);
   folder("plugins", 0755);
@@ -216,6 +267,7 @@ TEST_F(PluginFileSafety, FolderWritableOnlyByItsOwnerIsAccepted) {
 }
 
 TEST_F(PluginFileSafety, GroupWritableFolderIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   const fs::path d = folder("plugins", 0775);
   EXPECT_EQ(plugin_folder_problem(d), d.string() +
                                           ": refused as a plugin folder: writable by group (mode 0775); a plugin "
@@ -232,6 +284,7 @@ TEST_F(PluginFileSafety, OthersWritableFolderIsRefused) {
 }
 
 TEST_F(PluginFileSafety, StickyWorldWritableFolderIsRefusedAsAPluginFolder) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   // The sticky bit keeps others from replacing a plugin, not from adding one.
   const fs::path d = folder("plugins", 01777);
   EXPECT_EQ(plugin_folder_problem(d), d.string() +
@@ -263,6 +316,7 @@ TEST_F(PluginFileSafety, LooseFolderOnThePathIsRefused) {
 }
 
 TEST_F(PluginFileSafety, LinkToALooseFolderIsRefusedNamingTheTarget) {
+  if (!can_chown()) GTEST_SKIP() << "a group of others needs chgrp, which needs root";
   const fs::path target = folder("real", 0775);
   const fs::path l = link(target, "plugins");
   EXPECT_EQ(plugin_folder_problem(l), l.string() + ": refused as a plugin folder: its target " + target.string() +

@@ -668,38 +668,38 @@ const fs::path kAck = kFixtures / "ack" / "fixture_ack.so";
 
 TEST(PluginRefused, DiscoverListsALooseFileAndKeepsTheOthers) {
   CopyFolder folder("loose-file");
-  const fs::path loose = folder.copy(kAck, "fixture_ack.so", fs::perms(0664));
+  const fs::path loose = folder.copy(kAck, "fixture_ack.so", fs::perms(0646));
   std::vector<std::string> problems;
   auto registry = PluginRegistry::discover({kBuilt, folder.dir()}, problems);
   EXPECT_THAT(problems, ElementsAre(loose.string() +
-                                    ": refused: writable by group (mode 0664); a plugin must be writable only by its "
-                                    "owner and root (chmod g-w " +
+                                    ": refused: writable by others (mode 0646); a plugin must be writable only by its "
+                                    "owner and root (chmod o-w " +
                                     loose.string() + ")"));
   EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
   EXPECT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "stdout"), nullptr);
 }
 
 TEST(PluginRefused, DiscoverOpensNoFileOfALooseFolder) {
-  CopyFolder folder("loose-folder", fs::perms(0775));
+  CopyFolder folder("loose-folder", fs::perms(0757));
   folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
   folder.copy(fixture("not_a_library"), "not_a_library.so", fs::perms(0644));  // opened, it would be a problem too
   std::vector<std::string> problems;
   auto registry = PluginRegistry::discover({kBuilt, folder.dir()}, problems);
   EXPECT_THAT(problems, ElementsAre(folder.dir().string() +
-                                    ": refused as a plugin folder: writable by group (mode 0775); a plugin folder "
-                                    "must be writable only by its owner and root (chmod g-w " +
+                                    ": refused as a plugin folder: writable by others (mode 0757); a plugin folder "
+                                    "must be writable only by its owner and root (chmod o-w " +
                                     folder.dir().string() + ")"));
   EXPECT_EQ(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
   EXPECT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "stdout"), nullptr);
 }
 
 TEST(PluginRefused, StickyFolderOthersCanWriteToIsNoPluginFolder) {
-  CopyFolder folder("sticky-folder", fs::perms(01777));
+  CopyFolder folder("sticky-folder", fs::perms(01757));
   folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
   std::vector<std::string> problems;
   auto registry = PluginRegistry::discover({folder.dir()}, problems);
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_THAT(problems[0], HasSubstr(": refused as a plugin folder: writable by group and others (mode 1777)"));
+  EXPECT_THAT(problems[0], HasSubstr(": refused as a plugin folder: writable by others (mode 1757)"));
   EXPECT_TRUE(registry.libraries().empty());
 }
 
@@ -724,7 +724,7 @@ TEST(PluginRefused, LooseFileOrFolderMetWhileScanningIsAWarning) {
   CopyFolder open_folder("loose-scanned-folder", fs::perms(0757));
   open_folder.copy(kAck, "fixture_ack.so", fs::perms(0644));
   CopyFolder folder("loose-scanned");
-  const fs::path loose = folder.copy(fixture("bad_major"), "stray.so", fs::perms(0666));
+  const fs::path loose = folder.copy(fixture("bad_major"), "stray.so", fs::perms(0606));
   std::vector<std::string> warnings;
   auto registry = PluginRegistry::load_needed({open_folder.dir(), folder.dir(), kFixtures / "ack"},
                                               {{LOGAGENT_KIND_OUTPUT, "fixture_ack"}}, warnings);
@@ -733,8 +733,8 @@ TEST(PluginRefused, LooseFileOrFolderMetWhileScanningIsAWarning) {
                                         "folder must be writable only by its owner and root (chmod o-w " +
                                         open_folder.dir().string() + ")",
                                     loose.string() +
-                                        ": refused: writable by group and others (mode 0666); a plugin must be "
-                                        "writable only by its owner and root (chmod go-w " +
+                                        ": refused: writable by others (mode 0606); a plugin must be "
+                                        "writable only by its owner and root (chmod o-w " +
                                         loose.string() + ")"));
   EXPECT_THAT(registry.unusable_files(), ElementsAre(loose));
   ASSERT_NE(registry.find(LOGAGENT_KIND_OUTPUT, "fixture_ack"), nullptr);
