@@ -5,6 +5,7 @@
 #include "plugin/suggest.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <tuple>
 
 namespace logagent::core {
@@ -118,11 +119,13 @@ struct Reader {
     }
   }
 
-  // A table's items in the order written (toml++ keeps keys sorted).
+  // A table's items in the order written (toml++ keeps keys sorted), but for `skip`.
   bool table_items(const toml::table& table, const std::string& key, std::vector<std::string>& keys,
-                   std::vector<ExpectedValue>& values) {
+                   std::vector<ExpectedValue>& values, std::string_view skip = {}) {
     std::vector<std::pair<std::string, const toml::node*>> items;
-    for (const auto& [k, node] : table) items.emplace_back(std::string(k.str()), &node);
+    for (const auto& [k, node] : table) {
+      if (skip.empty() || k.str() != skip) items.emplace_back(std::string(k.str()), &node);
+    }
     std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
       const auto& pa = a.second->source().begin;
       const auto& pb = b.second->source().begin;
@@ -142,6 +145,50 @@ struct Reader {
       values.push_back(std::move(*value));
     }
     return ok;
+  }
+
+  // An event's "@timestamp": a TOML offset date-time (2026-12-01T10:00:00.250+01:00), as ns
+  // since the epoch. A time without its offset would be read in some zone or other: refused.
+  std::optional<int64_t> timestamp(const toml::node& node, const std::string& key) {
+    const auto* value = node.as_date_time();
+    if (value == nullptr || !value->get().offset) {
+      const std::string got = value != nullptr ? "a date/time without an offset" : toml_type_name(node);
+      errors.push_back({position(file, node), section,
+                        "key " + in_quotes(key) +
+                            ": expected a date/time with its offset, unquoted, e.g. 2026-12-01T10:00:00Z, got " + got});
+      return std::nullopt;
+    }
+    const toml::date_time& t = value->get();
+    using namespace std::chrono;
+    const sys_days day{year{t.date.year} / month{t.date.month} / std::chrono::day{t.date.day}};
+    const seconds clock = hours{t.time.hour} + minutes{t.time.minute} + seconds{t.time.second};
+    const nanoseconds since_epoch =
+        day.time_since_epoch() + clock + nanoseconds{t.time.nanosecond} - minutes{t.offset->minutes};
+    return since_epoch.count();
+  }
+
+  // `events`: an array of tables of fields, at least one.
+  std::optional<std::vector<TestEvent>> events(const toml::node& node) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr || array->empty() || !array->is_array_of_tables()) {
+      wrong(node, "events", "an array of tables of fields, at least one, e.g. events = [{ message = \"hi\" }]");
+      return std::nullopt;
+    }
+    std::vector<TestEvent> out;
+    bool ok = true;
+    for (size_t i = 0; i < array->size(); ++i) {
+      const toml::table& table = *array->get(i)->as_table();
+      const std::string key = "events[" + std::to_string(i) + "]";
+      TestEvent event;
+      if (const toml::node* time = table.get("@timestamp")) {
+        event.time_ns = timestamp(*time, key + ".@timestamp");
+        ok = ok && event.time_ns.has_value();
+      }
+      ok = table_items(table, key, event.field_names, event.field_values, "@timestamp") && ok;
+      out.push_back(std::move(event));
+    }
+    if (!ok) return std::nullopt;
+    return out;
   }
 };
 
@@ -180,7 +227,7 @@ std::optional<size_t> resolve(const std::vector<ComponentConfig>& components, co
   return std::nullopt;
 }
 
-const std::vector<std::string> kTestKeys = {"name", "input", "lines", "expect"};
+const std::vector<std::string> kTestKeys = {"name", "input", "lines", "events", "expect"};
 const std::vector<std::string> kExpectKeys = {"output", "count", "fields", "exists", "absent"};
 
 std::optional<TestExpectation> read_expectation(const ConfigDocument& doc, const PipelineConfig& config,
@@ -250,13 +297,21 @@ std::optional<PipelineTest> read_test(const ConfigDocument& doc, const PipelineC
   } else {
     missing("input", "the id of the input whose place the lines take");
   }
-  if (const toml::node* node = table.get("lines")) {
-    if (auto lines = read.strings(*node, "lines")) {
-      test.lines = std::move(*lines);
-      if (test.lines.empty()) read.wrong(*node, "lines", "at least one line");
+  const toml::node* lines = table.get("lines");
+  const toml::node* events = table.get("events");
+  if (lines != nullptr && events != nullptr) {
+    errors.push_back({position(doc.file, *events), section,
+                      "key \"events\": a test gives lines or events, not both (lines are on line " +
+                          std::to_string(lines->source().begin.line) + ")"});
+  } else if (lines != nullptr) {
+    if (auto given = read.strings(*lines, "lines")) {
+      test.lines = std::move(*given);
+      if (test.lines.empty()) read.wrong(*lines, "lines", "at least one line");
     }
+  } else if (events != nullptr) {
+    if (auto given = read.events(*events)) test.events = std::move(*given);
   } else {
-    missing("lines", "an array of strings, the lines the input would read");
+    missing("lines", "an array of strings, the lines the input would read (or \"events\", tables of fields)");
   }
   const toml::node* expect = table.get("expect");
   const toml::array* expectations = expect != nullptr ? expect->as_array() : nullptr;

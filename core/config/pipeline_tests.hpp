@@ -12,7 +12,7 @@
 
 namespace logagent::core {
 
-// A field's expected value, as written in TOML.
+// A field's value as written in TOML: what an expectation wants, or what a test's event holds.
 struct ExpectedValue {
   enum class Type { String, Int, Float, Bool, Table, Array };
   Type type = Type::String;
@@ -37,13 +37,24 @@ struct TestExpectation {
   std::vector<std::string> absent;
 };
 
-// One [[tests]]: each line becomes an event tagged as the input `input_id` tags its own.
+// One event of `events = [...]`: its fields in the order written, and its time when it gives
+// "@timestamp" (a TOML offset date-time), else the time of the run.
+struct TestEvent {
+  std::optional<int64_t> time_ns;
+  std::vector<std::string> field_names;
+  std::vector<ExpectedValue> field_values;  // of field_names, one each
+};
+
+// One [[tests]]: each line (or each of `events`, for an input that makes fields of its own,
+// as the syslog input does) becomes an event tagged as the input `input_id` tags its own.
+// A test has lines or events, never both.
 struct PipelineTest {
   SourcePosition where;
   std::string name;
   std::string input_id;
   size_t input = 0;  // index in PipelineConfig::inputs
   std::vector<std::string> lines;
+  std::vector<TestEvent> events;
   std::vector<TestExpectation> expectations;
 };
 

@@ -1,4 +1,4 @@
-// One batch per test: the lines as the input would emit them, through the routed filters.
+// One batch per test: the lines (or events) as the input would emit them, through the routed filters.
 #include "pipeline/pipeline_test_runner.hpp"
 
 #include "event/batch.hpp"
@@ -16,6 +16,57 @@ namespace {
 // `expect[0] (output "kafka")`
 std::string label_of(const TestExpectation& e) {
   return "expect[" + std::to_string(e.index) + "] (output \"" + e.output_id + "\")";
+}
+
+// A value as written in the test, for the batch (strings are copied into it by set).
+logagent_value batch_value(const ExpectedValue& v) {
+  logagent_value out{};
+  switch (v.type) {
+    case ExpectedValue::Type::String:
+      out.type = LOGAGENT_VALUE_STRING;
+      out.as.string = logagent_str{v.text.data(), v.text.size()};
+      break;
+    case ExpectedValue::Type::Int:
+      out.type = LOGAGENT_VALUE_INT;
+      out.as.integer = v.integer;
+      break;
+    case ExpectedValue::Type::Float:
+      out.type = LOGAGENT_VALUE_FLOAT;
+      out.as.real = v.real;
+      break;
+    case ExpectedValue::Type::Bool:
+      out.type = LOGAGENT_VALUE_BOOL;
+      out.as.boolean = v.boolean ? 1 : 0;
+      break;
+    case ExpectedValue::Type::Table:
+      out.type = LOGAGENT_VALUE_MAP;
+      break;
+    case ExpectedValue::Type::Array:
+      out.type = LOGAGENT_VALUE_ARRAY;
+      break;
+  }
+  return out;
+}
+
+// The members of a map or the elements of an array just set as `parent`.
+void append_children(Batch& batch, uint32_t parent, const ExpectedValue& v) {
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    const logagent_value value = batch_value(v.items[i]);
+    const uint32_t child = v.type == ExpectedValue::Type::Table
+                               ? batch.append_child_named(parent, v.keys[i], value, LOGAGENT_SET_NEW)
+                               : batch.append_child(parent, LOGAGENT_NO_KEY, value, 0);
+    append_children(batch, child, v.items[i]);
+  }
+}
+
+// A test's event as an input would have made it: each field set by name, as a parser sets
+// the names it met in the data, so a filter finds it by key or by name alike.
+void append_event(Batch& batch, const TestEvent& given, int64_t now) {
+  const uint32_t event = batch.append(given.time_ns.value_or(now));
+  for (size_t i = 0; i < given.field_names.size(); ++i) {
+    const uint32_t field = batch.set_named(event, given.field_names[i], batch_value(given.field_values[i]), 0);
+    append_children(batch, field, given.field_values[i]);
+  }
 }
 
 }  // namespace
@@ -45,7 +96,8 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
   const ComponentConfig& input = config_.inputs.at(test.input);
   Batch batch(keys_);
   Batch::Limits limits;
-  limits.max_events = static_cast<uint32_t>(std::max<size_t>(test.lines.size(), 1));
+  const size_t given = test.events.empty() ? test.lines.size() : test.events.size();
+  limits.max_events = static_cast<uint32_t>(std::max<size_t>(given, 1));
   limits.max_bytes = static_cast<size_t>(config_.service.batch_max_bytes);
   batch.reset(input.tag, limits);
   const int64_t now = logagent::realtime_ns();
@@ -56,6 +108,7 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
     message.as.string = logagent_str{line.data(), line.size()};
     batch.set(event, message_key_, message, LOGAGENT_SET_NEW);
   }
+  for (const TestEvent& event : test.events) append_event(batch, event, now);
   for (auto& filter : filters_) {
     if (filter->match.matches(input.tag)) filter->apply(batch);
   }
@@ -85,8 +138,8 @@ std::vector<std::string> PipelineTestRunner::run(const PipelineTest& test) {
       // The event of each line keeps its index; a filter's own events follow them.
       std::string prefix = label;
       prefix += ", ";
-      prefix += e < test.lines.size() ? "lines[" + std::to_string(e) + "]"
-                                      : "event " + std::to_string(e) + " (added by a filter)";
+      prefix += e < given ? (test.events.empty() ? "lines[" : "events[") + std::to_string(e) + "]"
+                          : "event " + std::to_string(e) + " (added by a filter)";
       prefix += ": ";
       for (const auto& d : found) differences.push_back(prefix + d);
     }

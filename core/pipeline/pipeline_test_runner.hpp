@@ -21,7 +21,7 @@ class PipelineTestRunner {
   // section's location, or the option's. Returns false if any failed.
   bool create(ConfigErrors& errors);
 
-  // Gives the test's lines to the filters whose `match` selects its input's tag, in file
+  // Gives the test's lines (or events) to the filters whose `match` selects its input's tag, in file
   // order, and checks each expectation against the events routed to its output. Returns one
   // line per difference, e.g. `expect[0] (output "kafka"): count: expected 1, got 0`; none
   // when the test passed.

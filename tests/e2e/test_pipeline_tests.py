@@ -198,7 +198,8 @@ fields = { when = 1979-05-27 }
         self.assertEqual((rc, out), (1, ""), err)
         self.assertEqual(err.splitlines(), [
             f'{config}:23:1: tests[0]: missing key "name": expected a string saying what the test checks',
-            f'{config}:24:9: tests[0]: unknown key "nmae"; did you mean "name"? (expected name, input, lines, expect)',
+            f'{config}:24:9: tests[0]: unknown key "nmae"; did you mean "name"? (expected name, input, lines, events, '
+            'expect)',
             f'{config}:26:9: tests[0]: key "lines": expected an array of strings, got a string',
             f'{config}:29:10: tests[0].expect[0]: key "count": expected an integer of 0 or more, got a string',
             f'{config}:30:19: tests[0].expect[0]: key "fields.when": expected a string, integer, float, boolean, '
@@ -236,6 +237,116 @@ output = "out"
     def test_a_file_without_tests(self):
         rc, out, err, config = self.run_tests_in("")
         self.assertEqual((rc, out, err), (1, "", f"{config}: no [[tests]] to run\n"))
+
+
+# A syslog input's place: its events come with the fields it parsed, so a test gives them
+# as tables. The grep filter drops debug severity; the regex filter parses sshd's message.
+SYSLOG_PIPELINE = r"""
+[[inputs]]
+type   = "syslog"
+id     = "syslog"
+tag    = "syslog"
+listen = ["udp://127.0.0.1:0"]
+
+[[filters]]
+type    = "grep"
+exclude = { severity = "^debug$" }
+
+[[filters]]
+type     = "regex"
+match    = "syslog"
+source   = "message"
+pattern  = '^Failed password for (?<user>\S+) from (?<ip>\S+) port (?<port>\d+)'
+types    = { port = "int" }
+on_mismatch = "keep"
+
+[[outputs]]
+type  = "stdout"
+id    = "out"
+match = "syslog"
+"""
+
+
+class Events(PipelineTestCase):
+    def test_events_give_fields_of_every_type_and_a_time(self):
+        rc, out, err, config = self.run_tests_in(r"""
+[[tests]]
+name   = "an sshd failure, as the syslog input parsed it"
+input  = "syslog"
+events = [
+  { "@timestamp" = 2026-12-01T10:00:00.250+01:00, message = "Failed password for root from 192.0.2.7 port 52814 ssh2", facility = "auth", facility_code = 4, severity = "warning", hostname = "web-1", app_name = "sshd", procid = "4242", structured_data = { "origin@1" = { ip = "192.0.2.1" } }, tags = ["a", 1, 0.5, true] },
+]
+[[tests.expect]]
+output = "out"
+count  = 1
+fields = { "@timestamp" = "2026-12-01T09:00:00.250000Z", user = "root", ip = "192.0.2.7", port = 52814, facility = "auth", facility_code = 4, hostname = "web-1", structured_data = { "origin@1" = { ip = "192.0.2.1" } }, tags = ["a", 1, 0.5, true] }
+absent = ["_error"]
+
+[[tests]]
+name   = "debug messages are dropped, others kept"
+input  = "syslog"
+events = [{ message = "cache warm", severity = "debug" }, { message = "disk full", severity = "crit" }]
+[[tests.expect]]
+output = "out"
+count  = 1
+fields = { message = "disk full", severity = "crit" }
+""", pipeline=SYSLOG_PIPELINE)
+        self.assertEqual((rc, out), (0, 'test "an sshd failure, as the syslog input parsed it": passed\n'
+                                        'test "debug messages are dropped, others kept": passed\n'
+                                        f"{config}: 2 tests, 2 passed, 0 failed\n"), err)
+
+    def test_a_difference_names_the_event(self):
+        rc, out, err, config = self.run_tests_in(r"""
+[[tests]]
+name   = "wrong on purpose"
+input  = "syslog"
+events = [{ message = "Failed password for admin from 192.0.2.9 port 22 ssh2", severity = "err" }]
+[[tests.expect]]
+output = "out"
+fields = { user = "root", port = "22" }
+""", pipeline=SYSLOG_PIPELINE)
+        self.assertEqual((rc, out), (1, 'test "wrong on purpose": FAILED\n'
+                                        '  expect[0] (output "out"), events[0]: field "user": expected "root", '
+                                        'got "admin"\n'
+                                        '  expect[0] (output "out"), events[0]: field "port": expected "22", got 22\n'
+                                        f"{config}: 1 test, 0 passed, 1 failed\n"), err)
+
+    def test_errors_in_events(self):
+        rc, out, err, config = self.run_tests_in("""
+[[tests]]
+name   = "both"
+input  = "syslog"
+lines  = ["x"]
+events = [{ message = "x" }]
+[[tests.expect]]
+output = "out"
+
+[[tests]]
+name   = "bad events"
+input  = "syslog"
+events = [{ "@timestamp" = "2026-12-01T10:00:00Z" }, { "@timestamp" = 2026-12-01T10:00:00, when = 10:00:00 }]
+[[tests.expect]]
+output = "out"
+
+[[tests]]
+name   = "not tables"
+input  = "syslog"
+events = ["x"]
+[[tests.expect]]
+output = "out"
+""", pipeline=SYSLOG_PIPELINE)
+        self.assertEqual((rc, out), (1, ""), err)
+        self.assertEqual(err.splitlines(), [
+            f'{config}:29:10: tests[0]: key "events": a test gives lines or events, not both (lines are on line 28)',
+            f'{config}:36:28: tests[1]: key "events[0].@timestamp": expected a date/time with its offset, unquoted, '
+            'e.g. 2026-12-01T10:00:00Z, got a string',
+            f'{config}:36:71: tests[1]: key "events[1].@timestamp": expected a date/time with its offset, unquoted, '
+            'e.g. 2026-12-01T10:00:00Z, got a date/time without an offset',
+            f'{config}:36:99: tests[1]: key "events[1].when": expected a string, integer, float, boolean, table or '
+            'array, got a date/time',
+            f'{config}:43:10: tests[2]: key "events": expected an array of tables of fields, at least one, e.g. '
+            'events = [{ message = "hi" }], got an array',
+            f"{config}: 5 errors"])
 
 
 class OtherCommands(PipelineTestCase):

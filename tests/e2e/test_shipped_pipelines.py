@@ -1,5 +1,5 @@
-"""The shipped pipelines that parse, whole: configs/nginx.toml, configs/apache.toml and
-configs/app-json.toml run as they are, but for their tail paths and state_dir, which point at
+"""The shipped pipelines that parse, whole: configs/nginx.toml, configs/apache.toml,
+configs/app-json.toml and configs/syslog.toml run as they are, but for their tail paths and state_dir, which point at
 files this test writes (everything else of the file byte for byte). The lines are what real
 servers write: IPv6 clients, sizes of "-", escaped quotes in user agents, WebDAV and other
 methods, a request line of "-", TLS bytes sent to a plain port. Every field of every record on
@@ -16,7 +16,11 @@ import time
 import tomllib
 import unittest
 
-from agent import SOURCE_DIR
+import socket
+import subprocess
+
+from agent import AgentTestCase, SOURCE_DIR
+from syslog_support import RunningAgent
 from tail_support import Agent, TailTestCase
 
 CONFIGS = os.path.join(SOURCE_DIR, "configs")
@@ -305,6 +309,50 @@ class AppJson(ShippedPipelineCase):
             self.assertEqual(typed(got), typed(want))
         self.assertIn('filters[0] (type "json"): errors=0 parsed=5 failed=1 time_errors=0', err)
         self.assertIn('filters[1] (type "grep"): errors=0 kept=4 dropped=2 limit_errors=0', err)
+
+
+class Syslog(AgentTestCase):
+    """configs/syslog.toml as shipped, but for its listen addresses (ports the system picks, a
+    socket in the test's folder) and state_dir; `logger` sends over each of its transports."""
+
+    def shipped(self):
+        with open(os.path.join(CONFIGS, "syslog.toml")) as f:
+            text = f.read()
+        listen = ["udp://127.0.0.1:0", "tcp://127.0.0.1:0", "unix://" + self.path("syslog.sock")]
+        ours, n = re.subn(r"(?m)^listen = .*$", "listen = " + json.dumps(listen), text)
+        self.assertEqual(n, 1)
+        ours, n = re.subn(r'(?m)^state_dir = "[^"]*"', f"state_dir = {json.dumps(self.path('state'))}", ours)
+        self.assertEqual(n, 1)
+        return ours
+
+    def test_every_transport_arrives_parsed_and_debug_is_dropped(self):
+        agent = RunningAgent(self, self.shipped(), 3)
+        self.addCleanup(agent.kill)
+        udp = agent.host_port("udp")
+        tcp = agent.host_port("tcp")
+        sends = [
+            (["-n", udp[0], "-P", str(udp[1]), "-d"], "user.debug", "udp debug"),
+            (["-n", udp[0], "-P", str(udp[1]), "-d"], "user.info", "udp info"),
+            (["-n", tcp[0], "-P", str(tcp[1]), "-T"], "auth.debug", "tcp debug"),
+            (["-n", tcp[0], "-P", str(tcp[1]), "-T"], "auth.warning", "tcp warning"),
+            (["--socket", self.path("syslog.sock"), "-d"], "daemon.debug", "unix debug"),
+            (["--socket", self.path("syslog.sock"), "-d"], "daemon.err", "unix err"),
+        ]
+        for transport, priority, text in sends:
+            subprocess.run(["logger"] + transport + ["--rfc5424=notq", "--id=4242", "-p", priority, "-t", "app", text],
+                           check=True, timeout=30)
+        events = agent.wait_for(3)
+        rc, events, err = agent.stop()
+        self.assertEqual(rc, 0, err)
+        host = socket.gethostname()
+        got = sorted((e["message"], e["facility"], e["severity"], e["hostname"], e["app_name"], e["procid"])
+                     for e in events)
+        self.assertEqual(got, [("tcp warning", "auth", "warning", host, "app", "4242"),
+                               ("udp info", "user", "info", host, "app", "4242"),
+                               ("unix err", "daemon", "err", host, "app", "4242")])
+        for e in events:
+            self.assertIn("peer", e)  # source_field, as shipped
+        self.assertIn('filters[0] (type "grep"): errors=0 kept=3 dropped=3 limit_errors=0', err)
 
 
 class Apache(ShippedPipelineCase):
