@@ -227,6 +227,24 @@ std::optional<size_t> resolve(const std::vector<ComponentConfig>& components, co
   return std::nullopt;
 }
 
+// Every string under `node` that names an unset variable without a fallback (left as
+// written, so a test would compare "${NAME}" without a word): an error at the string.
+void report_unset(const ConfigDocument& doc, const toml::node& node, const std::string& key, const std::string& section,
+                  ConfigErrors& errors) {
+  if (node.is_string()) {
+    auto it = doc.unset.find(unset_key(node));
+    if (it == doc.unset.end()) return;
+    for (const std::string& name : it->second)
+      errors.push_back(
+          {position(doc.file, node), section, "key " + in_quotes(key) + ": " + unset_variable_message(name)});
+  } else if (const toml::array* array = node.as_array()) {
+    for (size_t i = 0; i < array->size(); ++i)
+      report_unset(doc, *array->get(i), key + "[" + std::to_string(i) + "]", section, errors);
+  } else if (const toml::table* table = node.as_table()) {
+    for (const auto& [k, value] : *table) report_unset(doc, value, key + "." + std::string(k.str()), section, errors);
+  }
+}
+
 const std::vector<std::string> kTestKeys = {"name", "input", "lines", "events", "expect"};
 const std::vector<std::string> kExpectKeys = {"output", "count", "fields", "exists", "absent"};
 
@@ -276,6 +294,7 @@ std::optional<PipelineTest> read_test(const ConfigDocument& doc, const PipelineC
                                       const toml::table& table, const std::string& section, ConfigErrors& errors) {
   const size_t errors_before = errors.size();
   only_known_keys(doc.file, table, kTestKeys, section, errors);
+  for (const auto& [key, value] : table) report_unset(doc, value, std::string(key.str()), section, errors);
   Reader read{doc.file, section, errors};
   PipelineTest test;
   test.where = position(doc.file, table);

@@ -234,6 +234,27 @@ output = "out"
                               '(input ids: "app")\n'
                               f"{config}: 1 error\n")
 
+    def test_an_unset_variable_in_a_test_is_an_error_at_it(self):
+        config = self.write_config(PIPELINE + """
+[[tests]]
+name  = "from the environment"
+input = "app"
+lines = ["GET /${LOGAGENT_TEST_PATH} 200 1 true", "GET /${LOGAGENT_TEST_SET} 200 1 true"]
+[[tests.expect]]
+output = "out"
+fields = { path = "/${LOGAGENT_TEST_PATH:-a}" }
+""")
+        rc, out, err = self.run_agent(["test", "-c", config], variables={"LOGAGENT_TEST_PATH": None,
+                                                                       "LOGAGENT_TEST_SET": "a"})
+        self.assertEqual((rc, out.decode()), (1, ""), err)
+        self.assertEqual(err, f'{config}:26:10: tests[0]: key "lines[0]": environment variable "LOGAGENT_TEST_PATH" '
+                              'is not set (write ${LOGAGENT_TEST_PATH:-fallback} for a default)\n'
+                              f"{config}: 1 error\n")
+        rc, out, err = self.run_agent(["test", "-c", config], variables={"LOGAGENT_TEST_PATH": "a",
+                                                                       "LOGAGENT_TEST_SET": "a"})
+        self.assertEqual((rc, out.decode()), (0, f'test "from the environment": passed\n'
+                                                 f"{config}: 1 test, 1 passed, 0 failed\n"), err)
+
     def test_a_file_without_tests(self):
         rc, out, err, config = self.run_tests_in("")
         self.assertEqual((rc, out, err), (1, "", f"{config}: no [[tests]] to run\n"))
