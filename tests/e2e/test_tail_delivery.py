@@ -108,8 +108,8 @@ class TailDelivery(TailCase):
         self.assertEqual(missing[:5], [], f"{len(missing)} lines lost")
         unknown = [l for l in seen if l not in expected]  # torn lines only
         self.assertLessEqual(len(unknown), torn, unknown[:5])
-        for piece in unknown:
-            self.assertRegex(piece, rb"^(line \d{0,7}|extra [\d ]{0,6})$")
+        for piece in unknown:  # a write cut short: the start of a line sent, any length of it ("lin")
+            self.assertTrue(any(line.startswith(piece) for line in sent), piece)
         twice = sum(n - 1 for l, n in seen.items() if l in expected)
 
         # What a restart sends again is what the killed run wrote past the checkpoint on
