@@ -67,8 +67,8 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::str
       if (std::filesystem::is_directory(candidate, ec)) dirs.push_back(candidate.lexically_normal());
     }
   }
-  // As paths in a config file are read elsewhere (Fluent Bit, Vector): from its folder.
-  // operator/ keeps an absolute one as it is.
+  // A relative folder in a pipeline file is the file's neighbour (as Fluent Bit reads its
+  // parsers_file), never the current directory's. operator/ keeps an absolute one as it is.
   for (const std::string& d : service_dirs) dirs.push_back((config_dir / d).lexically_normal());
   if (const char* env = std::getenv("LOGAGENT_PLUGIN_PATH"); env != nullptr) {
     std::string_view rest = env;
