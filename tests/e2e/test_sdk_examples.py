@@ -209,6 +209,31 @@ class SdkExamples(AgentTestCase):
         self.assertRegex(err, r'outputs\[0\] \(type "jsonl_file"\): delivered_events=0 delivered_batches=0 '
                               r'retries=2 failed_events=2 failed_batches=1 events=0 write_failures=3\n')
 
+    def test_built_with_only_target_link_libraries_logagent_sdk(self):
+        # A project of its own that does not use logagent_add_plugin: the imported target
+        # alone gives it the headers.
+        source = self.path("plain-src")
+        os.mkdir(source)
+        shutil.copy(os.path.join(EXAMPLES, C_FILTER[0], "truncate_filter.c"), source)
+        with open(os.path.join(source, "CMakeLists.txt"), "w") as f:
+            f.write("cmake_minimum_required(VERSION 3.20)\n"
+                    "project(plain LANGUAGES C)\n"
+                    "find_package(logagent_sdk REQUIRED)\n"
+                    "add_library(filter_truncate MODULE truncate_filter.c)\n"
+                    "target_link_libraries(filter_truncate PRIVATE logagent::sdk)\n"
+                    "set_target_properties(filter_truncate PROPERTIES PREFIX \"\" C_STANDARD 99 "
+                    "C_VISIBILITY_PRESET hidden)\n")
+        build = self.path("plain-build")
+        run(["cmake", "-S", source, "-B", build, "-DCMAKE_PREFIX_PATH=" + self.prefix])
+        run(["cmake", "--build", build])
+        folder = self.path("plain-plugins")
+        os.mkdir(folder)
+        shutil.copy(os.path.join(build, C_FILTER[1]), folder)
+        shutil.copy(os.path.join(self.plugins, CPP_OUTPUT[1]), folder)
+        err, events = self.run_through_examples(self.agent(), plugin_path=folder)
+        self.assertEqual(events, EXPECTED)
+        self.assert_counters(err)
+
     def test_built_with_pkg_config_and_a_bare_compiler(self):
         env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(self.prefix, "lib", "pkgconfig"))
         cflags = run(["pkg-config", "--cflags", "logagent-sdk"], env=env).split()
