@@ -28,16 +28,7 @@
 #undef LOGAGENT_ABI_MINIMUM
 #undef LOGAGENT_ABI_TEXT
 
-#define LOGAGENT_ABI_STRUCT(type) {ABI_FACT_STRUCT, #type, 0, sizeof(type), _Alignof(type), 0, NULL},
-/* sizeof(mtype) is the member's size: the assertions above made sure it is its type. */
-#define LOGAGENT_ABI_MEMBER(type, member, mtype) \
-  {ABI_FACT_MEMBER, #type "." #member, offsetof(type, member), sizeof(mtype), _Alignof(mtype), 0, NULL},
-#define LOGAGENT_ABI_TYPEDEF(name, type) {ABI_FACT_TYPEDEF, #name, 0, sizeof(name), _Alignof(name), 0, NULL},
-#define LOGAGENT_ABI_CONSTANT(name, value) {ABI_FACT_CONSTANT, #name, 0, 0, 0, (name), NULL},
-#define LOGAGENT_ABI_MINIMUM(name, value) {ABI_FACT_MINIMUM, #name, 0, 0, 0, (name), NULL},
-#define LOGAGENT_ABI_TEXT(name, text) {ABI_FACT_TEXT, #name, 0, 0, 0, 0, name},
-
 const abi_fact abi_1_0_frozen_facts[] = {
-#include "abi_1_0_members.def"
+#include "abi_1_0_facts.inc"
 };
 const size_t abi_1_0_frozen_fact_count = sizeof abi_1_0_frozen_facts / sizeof abi_1_0_frozen_facts[0];

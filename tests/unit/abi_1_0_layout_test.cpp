@@ -48,23 +48,9 @@ namespace {
 #undef LOGAGENT_ABI_TEXT
 
 // The same facts as abi_1_0_layout.c records, from today's header.
-#define LOGAGENT_ABI_STRUCT(type) {ABI_FACT_STRUCT, #type, 0, sizeof(type), alignof(type), 0, nullptr},
-// sizeof(mtype) is the member's size: the static_asserts above made sure it is its type.
-#define LOGAGENT_ABI_MEMBER(type, member, mtype) \
-  {ABI_FACT_MEMBER, #type "." #member, offsetof(type, member), sizeof(mtype), alignof(mtype), 0, nullptr},
-#define LOGAGENT_ABI_TYPEDEF(name, type) {ABI_FACT_TYPEDEF, #name, 0, sizeof(name), alignof(name), 0, nullptr},
-#define LOGAGENT_ABI_CONSTANT(name, value) {ABI_FACT_CONSTANT, #name, 0, 0, 0, (name), nullptr},
-#define LOGAGENT_ABI_MINIMUM(name, value) {ABI_FACT_MINIMUM, #name, 0, 0, 0, (name), nullptr},
-#define LOGAGENT_ABI_TEXT(name, text) {ABI_FACT_TEXT, #name, 0, 0, 0, 0, name},
 const abi_fact kCurrentFacts[] = {
-#include "abi_1_0_members.def"
+#include "abi_1_0_facts.inc"
 };
-#undef LOGAGENT_ABI_STRUCT
-#undef LOGAGENT_ABI_MEMBER
-#undef LOGAGENT_ABI_TYPEDEF
-#undef LOGAGENT_ABI_CONSTANT
-#undef LOGAGENT_ABI_MINIMUM
-#undef LOGAGENT_ABI_TEXT
 
 std::vector<abi_fact> frozen_facts() {
   return {abi_1_0_frozen_facts, abi_1_0_frozen_facts + abi_1_0_frozen_fact_count};
