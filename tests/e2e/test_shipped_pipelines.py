@@ -189,21 +189,27 @@ def python_patterns(name):
     return [re.compile(p.replace("(?<", "(?P<").encode()) for p in f.get("patterns", [f.get("pattern")])]
 
 
+def shipped_text(test, name, key, value):
+    """configs/<name> with its one-line option `key` set to `value` and its state_dir to the
+    test's folder, all else byte for byte."""
+    with open(os.path.join(CONFIGS, name)) as f:
+        text = f.read()
+    ours, n = re.subn(r"(?m)^%s( *)= .*$" % key, lambda m: f"{key}{m.group(1)}= {json.dumps(value)}", text)
+    test.assertEqual(n, 1, name)
+    ours, n = re.subn(r'(?m)^state_dir = "[^"]*"', f"state_dir = {json.dumps(test.path('state'))}", ours)
+    test.assertEqual(n, 1, name)
+    changed = [line for line in difflib.unified_diff(text.splitlines(), ours.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    test.assertEqual([line[:1] + line[1:].split(" ")[0] for line in changed],
+                     ["-state_dir", "+state_dir", "-" + key, "+" + key], changed)
+    return ours
+
+
 class ShippedPipelineCase(TailTestCase):
     def shipped(self, name, paths):
         """configs/<name> with its tail paths and state_dir replaced, all else byte for byte;
         written into the test's folder, whose path is returned."""
-        with open(os.path.join(CONFIGS, name)) as f:
-            text = f.read()
-        ours, n = re.subn(r"(?m)^paths( *)= .*$", lambda m: f"paths{m.group(1)}= {json.dumps(paths)}", text)
-        self.assertEqual(n, 1, name)
-        ours, n = re.subn(r'(?m)^state_dir = "[^"]*"', f"state_dir = {json.dumps(self.path('state'))}", ours)
-        self.assertEqual(n, 1, name)
-        changed = [line for line in difflib.unified_diff(text.splitlines(), ours.splitlines(), lineterm="", n=0)
-                   if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-        self.assertEqual([line[:1] + line[1:].split(" ")[0] for line in changed],
-                         ["-state_dir", "+state_dir", "-paths", "+paths"], changed)
-        return self.write_config(ours, name=name)
+        return self.write_config(shipped_text(self, name, "paths", paths), name=name)
 
     def run_shipped(self, config, files, expected=None):
         """Runs the pipeline on `files` (name -> lines) and returns (stdout records, the time
@@ -316,14 +322,8 @@ class Syslog(AgentTestCase):
     socket in the test's folder) and state_dir; `logger` sends over each of its transports."""
 
     def shipped(self):
-        with open(os.path.join(CONFIGS, "syslog.toml")) as f:
-            text = f.read()
         listen = ["udp://127.0.0.1:0", "tcp://127.0.0.1:0", "unix://" + self.path("syslog.sock")]
-        ours, n = re.subn(r"(?m)^listen = .*$", "listen = " + json.dumps(listen), text)
-        self.assertEqual(n, 1)
-        ours, n = re.subn(r'(?m)^state_dir = "[^"]*"', f"state_dir = {json.dumps(self.path('state'))}", ours)
-        self.assertEqual(n, 1)
-        return ours
+        return shipped_text(self, "syslog.toml", "listen", listen)
 
     def test_every_transport_arrives_parsed_and_debug_is_dropped(self):
         agent = RunningAgent(self, self.shipped(), 3)
