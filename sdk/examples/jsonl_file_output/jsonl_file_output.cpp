@@ -32,8 +32,12 @@ const logagent_option kOptions[] = {
         .example("true"),
 };
 
-std::string describe_errno(const char* what, int error) {
-  std::string message = what;  // += rather than operator+, so that no template is exported
+// "cannot write PATH: No space left on device". The caller reads errno first: building
+// the text may allocate, and an allocation may change errno.
+std::string describe_errno(const char* what, const std::string& path, int error) {
+  std::string message = what;
+  message += ' ';
+  message += path;
   message += ": ";
   message += std::strerror(error);
   return message;
@@ -49,7 +53,10 @@ class JsonlFileOutput final : public logagent::Output {
         failures_(host.counter("write_failures")),
         json_(host.intern("@timestamp")) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    if (fd_ < 0) throw logagent::OptionError("path", describe_errno(("cannot open " + path_).c_str(), errno));
+    if (fd_ < 0) {
+      const int error = errno;
+      throw logagent::OptionError("path", describe_errno("cannot open", path_, error));
+    }
   }
   ~JsonlFileOutput() override { ::close(fd_); }
   JsonlFileOutput(const JsonlFileOutput&) = delete;
@@ -68,9 +75,9 @@ class JsonlFileOutput final : public logagent::Output {
 
     // This instance is the file's only writer, so its size now is where the batch begins.
     struct stat before {};
-    if (::fstat(fd_, &before) != 0) return fail("cannot stat " + path_, errno, -1);
-    if (int error = append(buffer_); error != 0) return fail("cannot write " + path_, error, before.st_size);
-    if (fsync_ && ::fdatasync(fd_) != 0) return fail("cannot sync " + path_, errno, before.st_size);
+    if (::fstat(fd_, &before) != 0) return fail("cannot stat", errno, -1);
+    if (int error = append(buffer_); error != 0) return fail("cannot write", error, before.st_size);
+    if (fsync_ && ::fdatasync(fd_) != 0) return fail("cannot sync", errno, before.st_size);
     host_.add(events_, events);
     return logagent::Status::Ok();
   }
@@ -89,13 +96,14 @@ class JsonlFileOutput final : public logagent::Output {
 
   // A full disk or a failing device may recover: the agent retries the batch with backoff.
   // What was written of it is cut off first, so that the retry writes it whole, once.
-  logagent::Status fail(const std::string& what, int error, off_t batch_start) {
+  logagent::Status fail(const char* what, int error, off_t batch_start) {
     struct stat now {};
     const bool grew = batch_start >= 0 && ::fstat(fd_, &now) == 0 && now.st_size > batch_start;
     if (grew && ::ftruncate(fd_, batch_start) != 0) {
-      host_.error(describe_errno(("cannot cut back " + path_).c_str(), errno));
+      const int cut_error = errno;
+      host_.error(describe_errno("cannot cut back", path_, cut_error));
     }
-    host_.warn(describe_errno(what.c_str(), error));
+    host_.warn(describe_errno(what, path_, error));
     host_.add(failures_, 1);
     return logagent::Status::Retry();
   }
